@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Regenerates subcommands/<name> and triggers/<name> from the two shim
+# templates, one per name the entry knows (test/shims.test.ts checks they agree).
+set -eo pipefail
+cd "$(dirname "$0")/.."
+rm -f subcommands/* triggers/*
+for name in "$@"; do :; done
+node --import tsx -e '
+import("./src/main.ts").then((m) => {
+  console.log(JSON.stringify({ subcommands: m.subcommandNames(), triggers: m.triggerNames() }));
+});' > /tmp/dokku-ps-names.json
+for name in $(node -e 'console.log(require("/tmp/dokku-ps-names.json").subcommands.join(" "))'); do
+  install -m 0755 scripts/shim-subcommand.sh "subcommands/$name"
+done
+for name in $(node -e 'console.log(require("/tmp/dokku-ps-names.json").triggers.join(" "))'); do
+  install -m 0755 scripts/shim-trigger.sh "triggers/$name"
+done

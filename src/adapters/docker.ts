@@ -1,0 +1,67 @@
+import type Dockerode from "dockerode";
+import type { Readable } from "node:stream";
+import { DokkuError } from "../core/errors.ts";
+
+/**
+ * The Docker engine, through dockerode. Imported lazily so that triggers
+ * which never touch Docker do not pay for loading it.
+ */
+let client: Promise<Dockerode> | undefined;
+
+export function docker(): Promise<Dockerode> {
+  client ??= import("dockerode").then(({ default: Docker }) => {
+    const timeout = Number(process.env["DOKKU_PS_DOCKER_TIMEOUT_MS"] ?? "") || 60_000;
+    return new Docker({ timeout });
+  });
+  return client;
+}
+
+const ENGINE_DOWN = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "EPIPE", "ETIMEDOUT"]);
+
+/** True for the engine's "no such object" answers. */
+export function isNotFound(error: unknown): boolean {
+  return (error as { statusCode?: number } | undefined)?.statusCode === 404;
+}
+
+/**
+ * Turns an engine fault into the one-line error operators see; lets Dokku
+ * errors through untouched.
+ */
+export function engineError(error: unknown): Error {
+  if (error instanceof DokkuError) return error;
+  const e = error as { code?: string; message?: string; statusCode?: number; json?: { message?: string } };
+  const socket = process.env["DOCKER_HOST"] ?? "/var/run/docker.sock";
+  if ((e.code && ENGINE_DOWN.has(e.code)) || /timeout/i.test(e.message ?? "")) {
+    return new DokkuError(`Docker engine is not reachable at ${socket} (${e.code ?? e.message})`);
+  }
+  const detail = e.json?.message ?? e.message ?? String(error);
+  return new DokkuError(`Docker engine error: ${detail.trim()}`);
+}
+
+/** Runs an engine call, mapping faults to DokkuError. */
+export async function withEngine<T>(fn: (d: Dockerode) => Promise<T>): Promise<T> {
+  try {
+    return await fn(await docker());
+  } catch (error) {
+    throw engineError(error);
+  }
+}
+
+export interface ImageFacts {
+  id: string;
+  workingDir: string;
+}
+
+export async function inspectImage(image: string): Promise<ImageFacts | undefined> {
+  return withEngine(async (d) => {
+    try {
+      const info = await d.getImage(image).inspect();
+      return { id: info.Id, workingDir: info.Config?.WorkingDir ?? "" };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  });
+}
+
+export type StreamOf = Readable;

@@ -1,0 +1,101 @@
+import { DokkuError, isDokkuError } from "./core/errors.ts";
+import { log, isTrace } from "./adapters/log.ts";
+import { parseArgs, type FlagSpec, type ParsedArgs } from "./cli-args.ts";
+import type { Context } from "./services/context.ts";
+import { createContext } from "./services/context.ts";
+import { readFileSync } from "node:fs";
+
+/**
+ * The one bundled entry behind every `subcommands/<name>`, trigger and the
+ * `commands` file. Each handler is imported on demand, so a trigger loads
+ * only its own code (and never dockerode unless it talks to Docker).
+ */
+type Subcommand = (ctx: Context, args: ParsedArgs) => Promise<void> | void;
+type Trigger = (ctx: Context, args: string[], stdin: () => string) => Promise<void> | void;
+
+const PARALLEL: FlagSpec = { strings: ["parallel"], booleans: ["all"] };
+
+const SUBCOMMANDS: Record<string, { spec: FlagSpec; load: () => Promise<Subcommand> }> = {
+  scale: { spec: { booleans: ["skip-deploy"], strings: ["format"] }, load: async () => (await import("./commands/scale.ts")).scaleCommand },
+};
+
+const lifecycle = () => import("./triggers/lifecycle.ts");
+const deploy = () => import("./triggers/deploy.ts");
+const validateSource: Trigger = async (_ctx, [, dir]) => (await import("./triggers/extract.ts")).validateSource(dir);
+
+const TRIGGERS: Record<string, Trigger> = {
+  "post-create": async (ctx, args) => (await lifecycle()).postCreate(ctx, args),
+  "post-delete": async (ctx, args) => (await lifecycle()).postDelete(ctx, args),
+  install: async (ctx) => (await lifecycle()).install(ctx),
+  "post-app-clone-setup": async (ctx, args) => (await lifecycle()).cloneSetup(ctx, args, false),
+  "post-app-rename-setup": async (ctx, args) => (await lifecycle()).cloneSetup(ctx, args, true),
+  "core-post-deploy": async (ctx, args) => (await lifecycle()).corePostDeploy(ctx, args),
+  "post-stop": async (ctx, args) => (await lifecycle()).postStop(ctx, args),
+  "pre-start": async (ctx, args) => (await lifecycle()).preStart(ctx, args),
+  "ps-current-scale": async (ctx, args) => (await lifecycle()).psCurrentScale(ctx, args),
+  "docker-args-process-deploy": async (ctx, args, stdin) => (await lifecycle()).dockerArgsProcessDeploy(ctx, args, stdin()),
+  "post-extract": validateSource,
+  "core-post-extract": validateSource,
+  "pre-deploy": async (ctx, args) => (await deploy()).preDeploy(ctx, args),
+  "post-deploy": async (ctx, args) => (await deploy()).postDeploy(ctx, args),
+  "procfile-get-command": async (ctx, args) => (await deploy()).procfileGetCommand(ctx, args),
+};
+
+export const subcommandNames = (): string[] => Object.keys(SUBCOMMANDS);
+export const triggerNames = (): string[] => Object.keys(TRIGGERS);
+
+/** Dokku's trigger convention: hooks that extend an argument chain read it from stdin. */
+function readStdin(): string {
+  if (process.stdin.isTTY) return "";
+  try {
+    return readFileSync(0, "utf8").replace(/\n+$/, "");
+  } catch {
+    return "";
+  }
+}
+
+async function dispatch(kind: string, name: string, argv: string[]): Promise<void> {
+  if (kind === "trigger") {
+    const handler = TRIGGERS[name];
+    if (!handler) throw new DokkuError(`Invalid plugin trigger call: ${name}`);
+    await handler(createContext(), argv, readStdin);
+    return;
+  }
+  if (kind === "commands") {
+    const { runCommandsFile } = await import("./commands/help.ts");
+    await runCommandsFile(argv);
+    return;
+  }
+  const command = SUBCOMMANDS[name];
+  if (!command) throw new DokkuError(`Invalid plugin subcommand call: ${name}`);
+  // Dokku passes the command word (`ps:scale`) as the first argument.
+  const args = parseArgs(argv.slice(1), command.spec);
+  await (await command.load())(createContext(), args);
+}
+
+/** Prints a user error as Dokku does and returns the exit code. */
+function report(error: unknown): number {
+  if (isDokkuError(error)) {
+    if (error.message) log.err(` !     ${error.message}\n`);
+    if (isTrace() && error.stack) log.err(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  log.err(` !     ${message.split("\n")[0]}\n`);
+  if (isTrace() && error instanceof Error && error.stack) log.err(`${error.stack}\n`);
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<never> {
+  const [kind = "", name = "", ...rest] = argv;
+  let code = 0;
+  try {
+    await dispatch(kind, name, rest);
+  } catch (error) {
+    code = report(error);
+  }
+  // Exit explicitly: idle keep-alive sockets (dockerode) must not hold the process.
+  process.exit(code);
+}
+
+void PARALLEL;

@@ -1,0 +1,39 @@
+import { readdirSync } from "node:fs";
+import { assertAppNameShape } from "../core/app-name.ts";
+import { APP_NOT_FOUND_EXIT, DokkuError } from "../core/errors.ts";
+import { isDirectory } from "../adapters/files.ts";
+import { triggerOutput } from "../adapters/plugn.ts";
+import type { Context } from "./context.ts";
+
+/** Dokku's VerifyAppName: shape, then existence (exit 20). */
+export function verifyApp(ctx: Context, app: string | undefined): string {
+  assertAppNameShape(app);
+  if (!isDirectory(ctx.paths.appDir(app))) throw new DokkuError(`App ${app} does not exist`, APP_NOT_FOUND_EXIT);
+  return app;
+}
+
+/** Every app: the non-hidden directories under DOKKU_ROOT, sorted. */
+export function listApps(ctx: Context): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(ctx.paths.dokkuRoot, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+      .map((e) => e.name);
+  } catch {
+    return [];
+  }
+  return names.sort();
+}
+
+/**
+ * Dokku's IsDeployed: the cached `common/<app>/deployed` property, else ask
+ * the app's scheduler and cache the answer.
+ */
+export async function isDeployed(ctx: Context, app: string): Promise<boolean> {
+  const cached = ctx.commonProps.get(app, "deployed");
+  if (cached !== undefined) return cached === "true";
+  const { exitCode } = await triggerOutput("scheduler-is-deployed", [ctx.config.scheduler(app), app]);
+  const deployed = exitCode === 0;
+  ctx.commonProps.set(app, "deployed", deployed ? "true" : "false");
+  return deployed;
+}

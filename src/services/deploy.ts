@@ -1,0 +1,27 @@
+import { DokkuError } from "../core/errors.ts";
+import type { Context } from "./context.ts";
+import { containerSlots } from "./containers.ts";
+
+/**
+ * The tag of the image the app runs now (Dokku reads it off the first
+ * container). Apps on another scheduler have no CONTAINER files: `latest`.
+ */
+export async function runningImageTag(ctx: Context, app: string): Promise<string> {
+  if (ctx.config.scheduler(app) !== "docker-local") return "latest";
+  const [first] = containerSlots(ctx, app);
+  if (!first) return "latest";
+  const { withEngine, isNotFound } = await import("../adapters/docker.ts");
+  const image = await withEngine(async (d) => {
+    try {
+      return (await d.getContainer(first.id).inspect()).Config.Image;
+    } catch (error) {
+      if (isNotFound(error)) return "";
+      throw error;
+    }
+  });
+  if (image === "") return "latest";
+  const colon = image.lastIndexOf(":");
+  const tag = colon > image.lastIndexOf("/") ? image.slice(colon + 1) : "";
+  if (!tag) throw new DokkuError("No image tag found");
+  return tag;
+}

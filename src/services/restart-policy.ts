@@ -1,0 +1,74 @@
+import {
+  DEFAULT_RESTART_POLICY,
+  restartPolicyFromDockerOptions,
+  withRestartPolicy,
+  type RestartPolicy,
+} from "../core/restart-policy.ts";
+import { readIfExists, writeFileAtomic } from "../adapters/files.ts";
+import { DOCKER_OPTIONS_DEPLOY } from "../adapters/paths.ts";
+import { GLOBAL_APP } from "../adapters/properties.ts";
+import type { Context } from "./context.ts";
+
+/**
+ * Where the restart policy lives. Dokku 0.24 keeps it as a `--restart=`
+ * line in `$DOKKU_ROOT/<app>/DOCKER_OPTIONS_DEPLOY`; we keep that line as
+ * what docker sees, so an existing host's data keeps working. Newer Dokku's
+ * `--global` value needs to know which apps chose their own policy: the ps
+ * property `restart-policy` marks an app's explicit choice.
+ */
+const KEY = "restart-policy";
+
+export function dockerOptionsPolicy(ctx: Context, app: string): RestartPolicy | undefined {
+  return restartPolicyFromDockerOptions(readIfExists(ctx.paths.appFile(app, DOCKER_OPTIONS_DEPLOY)) ?? "");
+}
+
+export function appRestartPolicy(ctx: Context, app: string): RestartPolicy | undefined {
+  return ctx.props.get(app, KEY) || undefined;
+}
+
+export function globalRestartPolicy(ctx: Context): RestartPolicy | undefined {
+  return ctx.props.get(GLOBAL_APP, KEY) || undefined;
+}
+
+/** The policy the app's containers must carry. */
+export function effectiveRestartPolicy(ctx: Context, app: string): RestartPolicy {
+  return appRestartPolicy(ctx, app) ?? globalRestartPolicy(ctx) ?? dockerOptionsPolicy(ctx, app) ?? DEFAULT_RESTART_POLICY;
+}
+
+/** Rewrites the app's `--restart=` docker option to `policy` (file kept sorted, as Dokku does). */
+export function writeDockerOptionsPolicy(ctx: Context, app: string, policy: RestartPolicy): void {
+  const file = ctx.paths.appFile(app, DOCKER_OPTIONS_DEPLOY);
+  const before = readIfExists(file) ?? "";
+  const after = withRestartPolicy(before, policy);
+  if (after !== before) writeFileAtomic(file, after, 0o600);
+}
+
+/** Sets (or, with undefined, clears) the app's own policy and mirrors the result into DOCKER_OPTIONS_DEPLOY. */
+export function setAppRestartPolicy(ctx: Context, app: string, policy: RestartPolicy | undefined): void {
+  if (policy === undefined) ctx.props.delete(app, KEY);
+  else ctx.props.set(app, KEY, policy);
+  writeDockerOptionsPolicy(ctx, app, policy ?? globalRestartPolicy(ctx) ?? DEFAULT_RESTART_POLICY);
+}
+
+/** Sets (or clears) the global policy and rewrites every app that has none of its own. */
+export function setGlobalRestartPolicy(ctx: Context, apps: readonly string[], policy: RestartPolicy | undefined): void {
+  if (policy === undefined) ctx.props.delete(GLOBAL_APP, KEY);
+  else ctx.props.set(GLOBAL_APP, KEY, policy);
+  for (const app of apps) {
+    if (appRestartPolicy(ctx, app) === undefined) writeDockerOptionsPolicy(ctx, app, policy ?? DEFAULT_RESTART_POLICY);
+  }
+}
+
+/**
+ * Takes over an app from Dokku 0.24 (the `install` trigger): a non-default
+ * `--restart=` line was an operator's choice, so it becomes the app's own
+ * policy; an app without a line gets the inherited one.
+ */
+export function adoptRestartPolicy(ctx: Context, app: string): void {
+  const line = dockerOptionsPolicy(ctx, app);
+  const inherited = globalRestartPolicy(ctx) ?? DEFAULT_RESTART_POLICY;
+  if (line !== undefined && line !== inherited && appRestartPolicy(ctx, app) === undefined) {
+    ctx.props.set(app, KEY, line);
+  }
+  if (line === undefined) writeDockerOptionsPolicy(ctx, app, effectiveRestartPolicy(ctx, app));
+}

@@ -1,0 +1,87 @@
+import { readdirSync, rmSync } from "node:fs";
+import { serializeFormation } from "../core/formation.ts";
+import { ensureDir } from "../adapters/files.ts";
+import { log } from "../adapters/log.ts";
+import { listApps, verifyApp } from "../services/apps.ts";
+import type { Context } from "../services/context.ts";
+import { readFormation, updateScaleFile } from "../services/formation.ts";
+import { adoptRestartPolicy, effectiveRestartPolicy, writeDockerOptionsPolicy } from "../services/restart-policy.ts";
+import { join } from "node:path";
+
+/** Triggers that only touch files: none of them may load Docker. */
+
+/** `post-create <app>`: default restart policy, data dir, formation `web=1`. */
+export function postCreate(ctx: Context, [app]: string[]): void {
+  verifyApp(ctx, app);
+  writeDockerOptionsPolicy(ctx, app as string, effectiveRestartPolicy(ctx, app as string));
+  ensureDir(ctx.paths.psDataDir(app as string));
+  updateScaleFile(ctx, app as string);
+}
+
+/** `post-delete <app>`: forget everything ps kept for the app. */
+export function postDelete(ctx: Context, [app]: string[]): void {
+  if (!app) return;
+  rmSync(ctx.paths.psDataDir(app), { recursive: true, force: true });
+  ctx.props.destroy(app);
+}
+
+/** `install`: property and data dirs, and adoption of apps created by Dokku's own ps. */
+export function install(ctx: Context): void {
+  ctx.props.setup();
+  ensureDir(join(ctx.paths.libRoot, "data", "ps"));
+  for (const app of listApps(ctx)) {
+    try {
+      ensureDir(ctx.paths.psDataDir(app));
+      adoptRestartPolicy(ctx, app);
+    } catch (error) {
+      log.warn(`Unable to set up ps for ${app}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** `post-app-clone-setup <old> <new>` / `post-app-rename-setup <old> <new>`. */
+export function cloneSetup(ctx: Context, [from, to]: string[], rename: boolean): void {
+  if (!from || !to) return;
+  ctx.props.clone(from, to);
+  if (rename) ctx.props.destroy(from);
+}
+
+/** `core-post-deploy <app> …`: a deployed app is one to restore after a reboot. */
+export function corePostDeploy(ctx: Context, [app]: string[]): void {
+  verifyApp(ctx, app);
+  ctx.config.setApp(app as string, "DOKKU_APP_RESTORE", "1");
+  ctx.commonProps.set(app as string, "deployed", "true");
+}
+
+/** `post-stop <app>`: a stopped app stays stopped across `ps:restore`. */
+export function postStop(ctx: Context, [app]: string[]): void {
+  verifyApp(ctx, app);
+  ctx.config.setApp(app as string, "DOKKU_APP_RESTORE", "0");
+}
+
+/** `pre-start <app>`: the formation must exist before containers start. */
+export function preStart(ctx: Context, [app]: string[]): void {
+  verifyApp(ctx, app);
+  if (readFormation(ctx, app as string, false) === undefined) updateScaleFile(ctx, app as string);
+}
+
+/** `ps-current-scale <app>`: the formation as `type=count` lines. */
+export function psCurrentScale(ctx: Context, [app]: string[]): void {
+  verifyApp(ctx, app);
+  const formation = readFormation(ctx, app as string) ?? updateScaleFile(ctx, app as string);
+  log.out(serializeFormation(formation));
+}
+
+/** `docker-args-process-deploy <app> …`: pass the chain through and add the restart policy. */
+export function dockerArgsProcessDeploy(ctx: Context, [app]: string[], stdin: string): void {
+  verifyApp(ctx, app);
+  log.out(`${stdin} --restart=${effectiveRestartPolicy(ctx, app as string)}`);
+}
+
+export function listDataDirs(ctx: Context): string[] {
+  try {
+    return readdirSync(join(ctx.paths.libRoot, "data", "ps"));
+  } catch {
+    return [];
+  }
+}
