@@ -15,8 +15,19 @@ type Trigger = (ctx: Context, args: string[], stdin: () => string) => Promise<vo
 
 const PARALLEL: FlagSpec = { strings: ["parallel"], booleans: ["all"] };
 
+const lifecycleCommands = () => import("./commands/lifecycle.ts");
+
 const SUBCOMMANDS: Record<string, { spec: FlagSpec; load: () => Promise<Subcommand> }> = {
+  inspect: { spec: {}, load: async () => (await import("./commands/inspect.ts")).inspectCommand },
+  rebuild: { spec: PARALLEL, load: async () => (await lifecycleCommands()).rebuildCommand },
+  report: { spec: { strings: ["format"], freeFlags: true }, load: async () => (await import("./commands/report.ts")).reportCommand },
+  restart: { spec: PARALLEL, load: async () => (await lifecycleCommands()).restartCommand },
+  restore: { spec: PARALLEL, load: async () => (await lifecycleCommands()).restoreCommand },
+  retire: { spec: {}, load: async () => (await lifecycleCommands()).retireCommand },
   scale: { spec: { booleans: ["skip-deploy"], strings: ["format"] }, load: async () => (await import("./commands/scale.ts")).scaleCommand },
+  set: { spec: { booleans: ["global"] }, load: async () => (await import("./commands/set.ts")).setCommand },
+  start: { spec: PARALLEL, load: async () => (await lifecycleCommands()).startCommand },
+  stop: { spec: PARALLEL, load: async () => (await lifecycleCommands()).stopCommand },
 };
 
 const lifecycle = () => import("./triggers/lifecycle.ts");
@@ -39,6 +50,10 @@ const TRIGGERS: Record<string, Trigger> = {
   "pre-deploy": async (ctx, args) => (await deploy()).preDeploy(ctx, args),
   "post-deploy": async (ctx, args) => (await deploy()).postDeploy(ctx, args),
   "procfile-get-command": async (ctx, args) => (await deploy()).procfileGetCommand(ctx, args),
+  "app-restart": async (ctx, args) => (await lifecycleCommands()).appRestartTrigger(ctx, args),
+  "post-app-clone": async (ctx, args) => (await lifecycleCommands()).postAppCloneOrRenameTrigger(ctx, args),
+  "post-app-rename": async (ctx, args) => (await lifecycleCommands()).postAppCloneOrRenameTrigger(ctx, args),
+  report: async (ctx, args) => (await import("./commands/report.ts")).reportTrigger(ctx, args),
 };
 
 export const subcommandNames = (): string[] => Object.keys(SUBCOMMANDS);
@@ -98,4 +113,3 @@ export async function main(argv: string[]): Promise<never> {
   process.exit(code);
 }
 
-void PARALLEL;

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command (npm test): unit tests for the pure core, then
+# integration tests on the embedded host against the real Docker engine.
+# Integration tests never skip: no engine means failure.
+set -eo pipefail
+cd "$(dirname "$0")/.."
+npm run --silent build
+files=(test/core/*.test.ts test/adapters/*.test.ts test/*.test.ts)
+if [[ "${DOKKU_PS_UNIT_ONLY:-}" != "1" ]]; then
+  files+=(test/integration/*.test.ts)
+fi
+shopt -s nullglob
+exec node --import tsx --test --test-concurrency="${DOKKU_PS_TEST_CONCURRENCY:-2}" "${files[@]}"

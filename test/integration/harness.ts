@@ -1,0 +1,205 @@
+/**
+ * Integration harness: a throw-away Dokku-compatible host (host/bin/dokku)
+ * with the built plugin installed by install.sh, real git pushes and the
+ * real Docker engine. Nothing here mocks Docker or git.
+ */
+import { execa, type Options } from "execa";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const DOKKU = join(REPO, "host", "bin", "dokku");
+export const BASE_IMAGE = "dokku-ps/busybox:latest";
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** An environment without any DOKKU_* variable, like an operator's shell. */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith("DOKKU_") && !k.startsWith("GIT_") && k !== "CI_DOKKU") env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+async function run(cmd: string, args: string[], options: Options = {}): Promise<RunResult> {
+  const r = await execa(cmd, args, { reject: false, stdin: "ignore", ...options });
+  return { code: r.exitCode ?? 1, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? "") };
+}
+
+let engineChecked: Promise<void> | undefined;
+
+/**
+ * The engine and base image must be there. Never skips: a missing engine
+ * fails the test run (CI must start dockerd; see .ci/run).
+ */
+export function requireEngine(): Promise<void> {
+  engineChecked ??= (async () => {
+    const info = await run("docker", ["info", "--format", "{{.ServerVersion}}"]);
+    if (info.code !== 0) throw new Error(`Docker engine not reachable: ${info.stderr.trim()} (start dockerd, see .ci/run)`);
+    const base = await run(join(REPO, "host", "bin", "build-base-image"), []);
+    if (base.code !== 0) throw new Error(`could not build ${BASE_IMAGE}: ${base.stderr}`);
+  })();
+  return engineChecked;
+}
+
+export class Host {
+  readonly root: string;
+  readonly home: string;
+  readonly lib: string;
+  private readonly apps = new Set<string>();
+
+  private constructor(root: string) {
+    this.root = root;
+    this.home = join(root, "home");
+    this.lib = join(root, "lib");
+  }
+
+  /** A fresh host with the plugin installed; old containers retire at once. */
+  static async create(): Promise<Host> {
+    await requireEngine();
+    const host = new Host(mkdtempSync(join(tmpdir(), "dokku-ps-it-")));
+    const install = await run(join(REPO, "install.sh"), [], { env: host.env() });
+    if (install.code !== 0) throw new Error(`install.sh failed: ${install.stderr}`);
+    const cfg = await host.dokku("config:set", "--global", "DOKKU_WAIT_TO_RETIRE=0", "DOKKU_DEFAULT_CHECKS_WAIT=0");
+    if (cfg.code !== 0) throw new Error(`config:set --global failed: ${cfg.stderr}`);
+    return host;
+  }
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return cleanEnv({ DOKKU_ROOT: this.home, DOKKU_LIB_ROOT: this.lib, ...extra });
+  }
+
+  /** `dokku <args…>` on this host. */
+  dokku(...args: string[]): Promise<RunResult> {
+    return run(DOKKU, args, { env: this.env() });
+  }
+
+  dokkuWith(env: Record<string, string>, ...args: string[]): Promise<RunResult> {
+    return run(DOKKU, args, { env: this.env(env) });
+  }
+
+  /** A unique app name, cleaned up with the host. */
+  appName(prefix = "app"): string {
+    const name = `${prefix}-${randomBytes(3).toString("hex")}`;
+    this.apps.add(name);
+    return name;
+  }
+
+  async createApp(prefix = "app"): Promise<string> {
+    const app = this.appName(prefix);
+    const r = await this.dokku("apps:create", app);
+    if (r.code !== 0) throw new Error(`apps:create ${app} failed: ${r.stderr}`);
+    return app;
+  }
+
+  /** `git push <DOKKU_ROOT>/<app> main` from a work tree, in a shell with no DOKKU_* variables. */
+  async push(app: string, workTree: string): Promise<RunResult> {
+    return run("git", ["push", "-q", join(this.home, app), "HEAD:main"], { cwd: workTree, env: cleanEnv() });
+  }
+
+  async destroy(): Promise<void> {
+    for (const app of this.apps) {
+      const ids = await run("docker", ["ps", "-aq", "--filter", `label=com.dokku.app-name=${app}`]);
+      const list = ids.stdout.split("\n").filter(Boolean);
+      if (list.length) await run("docker", ["rm", "-f", ...list]);
+      const images = await run("docker", ["images", "-q", `dokku/${app}`]);
+      const imgs = [...new Set(images.stdout.split("\n").filter(Boolean))];
+      if (imgs.length) await run("docker", ["rmi", "-f", ...imgs]);
+    }
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** A git work tree with the given files committed on `main`. */
+export async function workTree(files: Record<string, string>): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "dokku-ps-src-"));
+  await commitFiles(dir, files, true);
+  return dir;
+}
+
+/** Writes/deletes files (null deletes) and commits them. */
+export async function commitFiles(dir: string, files: Record<string, string | null>, init = false): Promise<void> {
+  const git = (...args: string[]) =>
+    run("git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", ...args], { cwd: dir, env: cleanEnv() });
+  if (init) await git("init", "-q", "-b", "main");
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name);
+    if (content === null) rmSync(path, { force: true });
+    else {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+      if (name.endsWith(".sh")) chmodSync(path, 0o755);
+    }
+  }
+  await git("add", "-A");
+  const r = await git("commit", "-q", "--allow-empty", "-m", "update");
+  if (r.code !== 0) throw new Error(`git commit failed: ${r.stderr}`);
+}
+
+export interface ContainerFacts {
+  id: string;
+  name: string;
+  processType: string;
+  dyno: string;
+  running: boolean;
+  restartPolicy: { Name: string; MaximumRetryCount: number };
+  image: string;
+  imageId: string;
+  labels: Record<string, string>;
+  env: string[];
+  cmd: string[];
+}
+
+/** Running deploy containers of an app, straight from the engine. */
+export async function deployedContainers(app: string, all = false): Promise<ContainerFacts[]> {
+  const ids = await run("docker", [
+    "ps",
+    ...(all ? ["-a"] : []),
+    "-q",
+    "--filter",
+    `label=com.dokku.app-name=${app}`,
+    "--filter",
+    "label=com.dokku.container-type=deploy",
+  ]);
+  const list = ids.stdout.split("\n").filter(Boolean);
+  if (list.length === 0) return [];
+  const inspect = await run("docker", ["inspect", ...list]);
+  const parsed = JSON.parse(inspect.stdout) as any[];
+  return parsed.map((c) => ({
+    id: c.Id,
+    name: String(c.Name).replace(/^\//, ""),
+    processType: c.Config.Labels["com.dokku.process-type"],
+    dyno: c.Config.Labels["com.dokku.dyno"],
+    running: c.State.Running,
+    restartPolicy: c.HostConfig.RestartPolicy,
+    image: c.Config.Image,
+    imageId: c.Image,
+    labels: c.Config.Labels,
+    env: c.Config.Env ?? [],
+    cmd: c.Config.Cmd ?? [],
+  }));
+}
+
+export function countByType(containers: ContainerFacts[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of containers) counts[c.processType] = (counts[c.processType] ?? 0) + 1;
+  return counts;
+}
+
+/** A Dockerfile app on the offline base image. */
+export function dockerfileApp(extra: Record<string, string> = {}, dockerfile?: string): Record<string, string> {
+  return {
+    Dockerfile: dockerfile ?? `FROM ${BASE_IMAGE}\nWORKDIR /app\nCOPY . /app\nCMD ["sleep", "86400"]\n`,
+    ...extra,
+  };
+}
+
+export const PROCFILE_WEB_WORKER = "web: sleep 86400\nworker: sleep 86400\n";
