@@ -22,6 +22,12 @@ await build({
   // ssh2 (a dockerode dependency, used only for ssh:// engines) has optional
   // native add-ons; it falls back to pure JS when they are missing.
   external: ["cpu-features", "*.node"],
-  // Bundled CommonJS dependencies call require() for Node built-ins.
-  banner: { js: "import { createRequire as __psCreateRequire } from 'node:module'; const require = __psCreateRequire(import.meta.url);" },
+  // Bundled CommonJS dependencies call require() for Node built-ins, and
+  // some (ssh2, loaded by docker-modem) read __dirname at load time.
+  banner: {
+    js:
+      "import { createRequire as __psCreateRequire } from 'node:module'; const require = __psCreateRequire(import.meta.url);" +
+      " import { fileURLToPath as __psFileURLToPath } from 'node:url'; import { dirname as __psDirname } from 'node:path';" +
+      " const __filename = __psFileURLToPath(import.meta.url); const __dirname = __psDirname(__filename);",
+  },
 });

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The demo: a throw-away Dokku-compatible host, the plugin installed with
+# install.sh, a sample app whose repo carries DOKKU_SCALE (web=1, worker=2)
+# deployed with `git push`, then `ps:scale`, `ps:report` and the running
+# containers. Everything is removed at the end unless KEEP=1.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+bash "$REPO/scripts/setup.sh"
+
+WORK=$(mktemp -d /tmp/dokku-ps-demo.XXXXXX)
+export DOKKU_ROOT="$WORK/home" DOKKU_LIB_ROOT="$WORK/lib"
+APP=demo-$$
+dokku() { "$REPO/host/bin/dokku" "$@"; }
+cleanup() {
+  [[ "${KEEP:-}" == 1 ]] && { echo "(kept $WORK and the $APP containers)"; return; }
+  docker rm -f $(docker ps -aq --filter "label=com.dokku.app-name=$APP") >/dev/null 2>&1 || true
+  docker rmi -f "dokku/$APP:latest" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+
+step "./install.sh"
+"$REPO/install.sh"
+dokku config:set --global DOKKU_WAIT_TO_RETIRE=0 >/dev/null
+
+step "dokku apps:create $APP"
+dokku apps:create "$APP"
+
+SRC="$WORK/src"
+mkdir -p "$SRC"
+cat >"$SRC/Dockerfile" <<'DOCKERFILE'
+FROM dokku-ps/busybox:latest
+WORKDIR /app
+COPY . /app
+CMD ["sleep", "86400"]
+DOCKERFILE
+printf 'web: httpd -f -p $PORT -h /app\nworker: sleep 86400\n' >"$SRC/Procfile"
+printf 'web=1\nworker=2\n' >"$SRC/DOKKU_SCALE"
+git -C "$SRC" init -q -b main
+git -C "$SRC" add -A
+git -C "$SRC" -c user.name=demo -c user.email=demo@example.com commit -qm "demo app"
+
+step "git push $DOKKU_ROOT/$APP main"
+env -u DOKKU_ROOT -u DOKKU_LIB_ROOT git -C "$SRC" push "$DOKKU_ROOT/$APP" main
+
+step "dokku ps:scale $APP"
+dokku ps:scale "$APP"
+
+step "dokku ps:scale $APP worker=3   (refused: the image ships DOKKU_SCALE)"
+dokku ps:scale "$APP" worker=3 || echo "(exit $?)"
+
+step "dokku ps:report $APP"
+dokku ps:report "$APP" || true
+
+step "docker ps --filter label=com.dokku.app-name=$APP"
+docker ps --filter "label=com.dokku.app-name=$APP" --format 'table {{.Names}}\t{{.Status}}\t{{.Label "com.dokku.process-type"}}'
+echo
+for id in $(docker ps -q --filter "label=com.dokku.app-name=$APP"); do
+  docker inspect -f '{{.Name}}  restart={{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}' "$id"
+done
