@@ -10,4 +10,8 @@ if [[ "${DOKKU_PS_UNIT_ONLY:-}" != "1" ]]; then
   files+=(test/integration/*.test.ts)
 fi
 shopt -s nullglob
-exec node --import tsx --test --test-concurrency="${DOKKU_PS_TEST_CONCURRENCY:-2}" "${files[@]}"
+node --import tsx --test --test-concurrency="${DOKKU_PS_TEST_CONCURRENCY:-2}" "${files[@]}"
+# These stop the Docker engine, so they run alone, after everything else.
+if [[ "${DOKKU_PS_UNIT_ONLY:-}" != "1" ]]; then
+  node --import tsx --test --test-concurrency=1 test/integration/isolated/*.test.ts
+fi

@@ -17,17 +17,30 @@ const PARALLEL: FlagSpec = { strings: ["parallel"], booleans: ["all"] };
 
 const lifecycleCommands = () => import("./commands/lifecycle.ts");
 
-const SUBCOMMANDS: Record<string, { spec: FlagSpec; load: () => Promise<Subcommand> }> = {
+/**
+ * Which app a command must hold the deploy lock for, if any: every change
+ * of formation and every deploy/restart/stop. `--all` runs lock per app in
+ * their own processes.
+ */
+type LockTarget = (args: ParsedArgs) => string | undefined;
+const appUnlessAll: LockTarget = (args) => (args.bool("all") ? undefined : args.positionals[0]);
+const appWhenScaling: LockTarget = (args) => (args.positionals.length > 1 ? args.positionals[0] : undefined);
+
+const SUBCOMMANDS: Record<string, { spec: FlagSpec; load: () => Promise<Subcommand>; lock?: LockTarget }> = {
   inspect: { spec: {}, load: async () => (await import("./commands/inspect.ts")).inspectCommand },
   rebuild: { spec: PARALLEL, load: async () => (await lifecycleCommands()).rebuildCommand },
   report: { spec: { strings: ["format"], freeFlags: true }, load: async () => (await import("./commands/report.ts")).reportCommand },
-  restart: { spec: PARALLEL, load: async () => (await lifecycleCommands()).restartCommand },
+  restart: { spec: PARALLEL, load: async () => (await lifecycleCommands()).restartCommand, lock: appUnlessAll },
   restore: { spec: PARALLEL, load: async () => (await lifecycleCommands()).restoreCommand },
   retire: { spec: {}, load: async () => (await lifecycleCommands()).retireCommand },
-  scale: { spec: { booleans: ["skip-deploy"], strings: ["format"] }, load: async () => (await import("./commands/scale.ts")).scaleCommand },
+  scale: {
+    spec: { booleans: ["skip-deploy"], strings: ["format"] },
+    load: async () => (await import("./commands/scale.ts")).scaleCommand,
+    lock: appWhenScaling,
+  },
   set: { spec: { booleans: ["global"] }, load: async () => (await import("./commands/set.ts")).setCommand },
-  start: { spec: PARALLEL, load: async () => (await lifecycleCommands()).startCommand },
-  stop: { spec: PARALLEL, load: async () => (await lifecycleCommands()).stopCommand },
+  start: { spec: PARALLEL, load: async () => (await lifecycleCommands()).startCommand, lock: appUnlessAll },
+  stop: { spec: PARALLEL, load: async () => (await lifecycleCommands()).stopCommand, lock: appUnlessAll },
 };
 
 const lifecycle = () => import("./triggers/lifecycle.ts");
@@ -85,7 +98,19 @@ async function dispatch(kind: string, name: string, argv: string[]): Promise<voi
   if (!command) throw new DokkuError(`Invalid plugin subcommand call: ${name}`);
   // Dokku passes the command word (`ps:scale`) as the first argument.
   const args = parseArgs(argv.slice(1), command.spec);
-  await (await command.load())(createContext(), args);
+  const ctx = createContext();
+  const lockApp = command.lock?.(args);
+  if (lockApp !== undefined) {
+    const { verifyApp } = await import("./services/apps.ts");
+    const { holdsDeployLock, rerunUnderDeployLock } = await import("./adapters/deploy-lock.ts");
+    verifyApp(ctx, lockApp);
+    if (!holdsDeployLock(lockApp)) {
+      const code = await rerunUnderDeployLock(ctx.paths, lockApp);
+      if (code !== 0) throw new DokkuError("", code);
+      return;
+    }
+  }
+  await (await command.load())(ctx, args);
 }
 
 /** Prints a user error as Dokku does and returns the exit code. */

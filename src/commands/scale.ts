@@ -38,10 +38,12 @@ export async function scaleCommand(ctx: Context, args: ParsedArgs): Promise<void
   }
   const updates = parseScaleTuples(tuples);
   log.info1(`Scaling ${app} processes: ${tuples.join(" ")}`);
+  const deployed = await isDeployed(ctx, app);
+  const skipDeploy = args.bool("skip-deploy");
+  // Asking the engine first means an engine fault fails the command before
+  // the formation changes, so the file never disagrees with what runs.
+  const tag = deployed && !skipDeploy ? await runningImageTag(ctx, app) : undefined;
   updateScaleFile(ctx, app, updates);
-
-  if (!(await isDeployed(ctx, app))) return;
-  const tag = await runningImageTag(ctx, app);
-  if (args.bool("skip-deploy")) return;
+  if (tag === undefined) return;
   await trigger("release-and-deploy", [app, tag]);
 }

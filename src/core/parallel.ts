@@ -8,8 +8,8 @@ export type Concurrency = { mode: "serial" } | { mode: "parallel"; workers: numb
  * usage error (pflag's exit 2).
  */
 export function parseParallel(raw: string | undefined, cpuCount: number): Concurrency {
-  if (raw === undefined || raw === "") return { mode: "serial" };
-  if (!/^-?[0-9]+$/.test(raw)) {
+  if (raw === undefined) return { mode: "serial" };
+  if (!/^-?[0-9]{1,18}$/.test(raw)) {
     throw new DokkuError(`invalid argument "${raw}" for "--parallel" flag: strconv.ParseInt: parsing "${raw}": invalid syntax`, USAGE_EXIT);
   }
   const n = Number(raw);

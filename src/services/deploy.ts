@@ -9,9 +9,12 @@ import { containerSlots } from "./containers.ts";
 export async function runningImageTag(ctx: Context, app: string): Promise<string> {
   if (ctx.config.scheduler(app) !== "docker-local") return "latest";
   const [first] = containerSlots(ctx, app);
-  if (!first) return "latest";
   const { withEngine, isNotFound } = await import("../adapters/docker.ts");
   const image = await withEngine(async (d) => {
+    if (!first) {
+      await d.ping();
+      return "";
+    }
     try {
       return (await d.getContainer(first.id).inspect()).Config.Image;
     } catch (error) {

@@ -30,7 +30,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 }
 
 async function run(cmd: string, args: string[], options: Options = {}): Promise<RunResult> {
-  const r = await execa(cmd, args, { reject: false, stdin: "ignore", ...options });
+  const r = await execa(cmd, args, { reject: false, stdin: "ignore", stripFinalNewline: false, ...options });
   return { code: r.exitCode ?? 1, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? "") };
 }
 

@@ -1,0 +1,69 @@
+/**
+ * Speed guard (issues 3 and 5): a trigger or subcommand that needs no
+ * Docker must not load dockerode. Runs the installed executables with a
+ * loader hook that records every module they load.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { DOKKU, Host, REPO } from "./harness.ts";
+
+let host: Host;
+let app: string;
+let dockerodeChunk: string;
+
+before(async () => {
+  host = await Host.create();
+  app = await host.createApp("lazy");
+  const chunks = join(host.lib, "plugins", "enabled", "ps", "dist", "chunks");
+  const found = readdirSync(chunks).filter((f) => readFileSync(join(chunks, f), "utf8").includes("docker-modem"));
+  assert.equal(found.length, 1, "exactly one chunk bundles dockerode");
+  dockerodeChunk = found[0] as string;
+});
+after(async () => {
+  await host?.destroy();
+});
+
+async function modulesLoadedBy(cmd: string, args: string[], mustSucceed = true): Promise<string[]> {
+  const record = join(mkdtempSync(join(tmpdir(), "dokku-ps-mods-")), "modules.txt");
+  const hook = join(REPO, "test", "fixtures", "record-modules.mjs");
+  const r = await execa(cmd, args, {
+    env: host.env({ NODE_OPTIONS: `--import=${hook}`, DOKKU_PS_RECORD_MODULES: record }),
+    reject: false,
+    input: "",
+  });
+  if (mustSucceed) assert.equal(r.exitCode, 0, `${args.join(" ")}: ${r.stderr}`);
+  return readFileSync(record, "utf8").split("\n").filter(Boolean);
+}
+
+const trigger = (name: string) => join(host.lib, "plugins", "enabled", "ps", name);
+
+test("no-Docker triggers and subcommands never load the dockerode chunk", async () => {
+  const cases: Array<[string, string[]]> = [
+    [trigger("ps-current-scale"), [app]],
+    [trigger("post-create"), [app]],
+    [trigger("docker-args-process-deploy"), [app, "dockerfile", "latest", "web", "1"]],
+    [trigger("core-post-deploy"), [app, "5000", "", "latest"]],
+    [trigger("post-stop"), [app]],
+    [trigger("pre-start"), [app]],
+    [trigger("install"), []],
+    [trigger("core-post-extract"), [app, mkdtempSync(join(tmpdir(), "src-")), "abc"]],
+    [DOKKU, ["ps:set", app, "restart-policy", "always"]],
+    [DOKKU, ["ps:scale", app]],
+    [DOKKU, ["ps:report", app, "--ps-restart-policy"]],
+  ];
+  for (const [cmd, args] of cases) {
+    const loaded = await modulesLoadedBy(cmd, args);
+    assert.ok(loaded.some((u) => u.endsWith("/dist/ps.mjs")), `${args[0]}: the hook saw the entry`);
+    assert.ok(!loaded.some((u) => u.includes(dockerodeChunk)), `${cmd} ${args.join(" ")} loaded dockerode`);
+  }
+});
+
+test("a trigger that needs Docker does load it (the guard can fail)", async () => {
+  // No Procfile copy yet: the trigger must look into the (missing) image.
+  const loaded = await modulesLoadedBy(trigger("procfile-get-command"), [app, "web", "5000"], false);
+  assert.ok(loaded.some((u) => u.includes(dockerodeChunk)));
+});
