@@ -32,7 +32,11 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
     const name = token.startsWith("--") ? token.slice(2) : undefined;
-    if (name !== undefined && strings.includes(name) && i + 1 < argv.length) {
+    if (name !== undefined && spec.freeFlags && name !== "" && !strings.includes(name.split("=")[0] as string) && !booleans.includes(name)) {
+      // A free flag never takes a value (Dokku's ParseReportArgs): keep it
+      // away from minimist, which would swallow the next positional.
+      rawFlags.push(token);
+    } else if (name !== undefined && strings.includes(name) && i + 1 < argv.length) {
       joined.push(`--${name}=${argv[i + 1]}`);
       i++;
     } else {

@@ -32,6 +32,24 @@ export class ConfigStore {
     return true;
   }
 
+  /** Removes one app variable without restarting anything; false when it was not set. */
+  unsetApp(app: string, key: string): boolean {
+    const env = this.appEnv(app);
+    if (!env.delete(key)) return false;
+    writeFileAtomic(this.paths.appFile(app, ENV_FILE), serializeEnvFile(env), 0o600);
+    return true;
+  }
+
+  /** Sets (value) or removes (undefined) one variable of the global ENV ($DOKKU_ROOT/ENV). */
+  setGlobal(key: string, value: string | undefined): boolean {
+    const env = this.globalEnv();
+    if (value === undefined ? !env.has(key) : env.get(key) === value) return false;
+    if (value === undefined) env.delete(key);
+    else env.set(key, value);
+    writeFileAtomic(join(this.paths.dokkuRoot, ENV_FILE), serializeEnvFile(env), 0o600);
+    return true;
+  }
+
   /** The app's scheduler: config DOKKU_SCHEDULER (app, then global), default docker-local. */
   scheduler(app: string): string {
     return this.get(app, "DOKKU_SCHEDULER") || "docker-local";

@@ -85,7 +85,9 @@ async function readOne(container: Dockerode.Container, path: string, label: stri
  * directory or oversized file is never pulled in full.
  */
 export async function readSingleFileFromTar(archive: Readable, expectedName: string, label: string, maxBytes: number): Promise<string> {
-  const { extract } = await import("tar-stream");
+  // tar-stream is CommonJS: bundled, its exports arrive under `default`.
+  const tar = (await import("tar-stream")) as typeof import("tar-stream") & { default?: typeof import("tar-stream") };
+  const extract = tar.extract ?? tar.default?.extract;
   const ex = extract();
   return new Promise<string>((resolve, reject) => {
     let settled = false;

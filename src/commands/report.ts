@@ -1,13 +1,186 @@
 import { DokkuError } from "../core/errors.ts";
-import type { ParsedArgs } from "../cli-args.ts";
+import { renderReport, renderReportJson, reportValue, type ReportField } from "../core/report.ts";
+import {
+  assertFormatWithFlag,
+  computedStopTimeout,
+  parseAppStatus,
+  restoreValue,
+  singleInfoFlag,
+  statusValue,
+  wantsStatusRows,
+} from "../core/ps-report.ts";
+import { isQuiet, log } from "../adapters/log.ts";
+import { triggerOutput } from "../adapters/plugn.ts";
+import { GLOBAL_APP } from "../adapters/properties.ts";
+import { isDeployed, listApps, verifyApp } from "../services/apps.ts";
+import { containerSlots, type ContainerSlot } from "../services/containers.ts";
 import type { Context } from "../services/context.ts";
+import { imageOwnsFormation } from "../services/formation.ts";
+import { effectiveRestartPolicy, globalRestartPolicy } from "../services/restart-policy.ts";
+import type { ParsedArgs } from "../cli-args.ts";
 
-/** `ps:report [<app>] [--<flag>] [--format stdout|json]` — TODO(issue 4). */
-export async function reportCommand(_ctx: Context, _args: ParsedArgs): Promise<void> {
-  throw new DokkuError("ps:report is not implemented yet");
+/** A report row whose value is computed only if it is shown. */
+interface LazyField {
+  readonly flag: string;
+  readonly extra?: boolean;
+  readonly value: () => Promise<string> | string;
 }
 
-/** `report <app>` trigger: the stdout report block for one app. */
-export async function reportTrigger(_ctx: Context, _args: string[]): Promise<void> {
-  throw new DokkuError("report trigger is not implemented yet");
+const STOP_TIMEOUT = "stop-timeout-seconds";
+
+/**
+ * `ps:report [<app>] [--<flag>] [--format stdout|json]` (contract §6.3).
+ * With no app every app is reported in name order; container states for
+ * all of them come from one engine query.
+ */
+export async function reportCommand(ctx: Context, args: ParsedArgs): Promise<void> {
+  const infoFlag = singleInfoFlag(args.rawFlags);
+  const format = args.string("format") ?? "stdout";
+  const appArg = args.positionals[0];
+  let apps: string[];
+  if (appArg === undefined || appArg === "") {
+    apps = listApps(ctx);
+    if (apps.length === 0) throw new DokkuError("You haven't deployed any applications yet");
+  } else {
+    apps = [verifyApp(ctx, appArg)];
+  }
+  // Dokku validates each app, then refuses --format with an info flag.
+  verifyApp(ctx, apps[0]);
+  assertFormatWithFlag(format, infoFlag);
+
+  const states = needsEngine(infoFlag) ? await statesFor(ctx, apps) : new Map<string, string>();
+  // Per-app work (a scheduler-app-status trigger for apps on other schedulers) runs a few at a time;
+  // output stays in app order and stops at the first failing app.
+  const pending = apps.map((app) => () => renderApp(ctx, app, infoFlag, format, states));
+  const results = await runLimited(pending, 4);
+  for (const result of results) {
+    if (result.ok) log.out(result.text);
+    else throw result.error;
+  }
+}
+
+/** `report <app>` trigger (`dokku report`): the stdout block for one app. */
+export async function reportTrigger(ctx: Context, [app]: string[]): Promise<void> {
+  const name = verifyApp(ctx, app);
+  const states = await statesFor(ctx, [name]);
+  log.out(await renderApp(ctx, name, undefined, "stdout", states));
+}
+
+async function renderApp(
+  ctx: Context,
+  app: string,
+  infoFlag: string | undefined,
+  format: string,
+  states: Map<string, string>,
+): Promise<string> {
+  verifyApp(ctx, app);
+  const fields = appFields(ctx, app, infoFlag, states);
+  if (infoFlag !== undefined) {
+    const names = fields.map((f) => ({ flag: f.flag, value: "" }));
+    reportValue(names, infoFlag); // throws Dokku's "Invalid flag passed" listing every flag
+    const field = fields.find((f) => f.flag === infoFlag) as LazyField;
+    return `${await field.value()}\n`;
+  }
+  const resolved: ReportField[] = await Promise.all(
+    fields.map(async (f) => ({ flag: f.flag, value: await f.value(), ...(f.extra ? { extra: true } : {}) })),
+  );
+  if (format === "json") return `${renderReportJson(resolved)}\n`;
+  return renderReport(app, resolved, isQuiet());
+}
+
+function appFields(ctx: Context, app: string, infoFlag: string | undefined, states: Map<string, string>): LazyField[] {
+  let status: Promise<{ processes: string; running: string }> | undefined;
+  const appStatus = () => (status ??= appStatusOf(ctx, app, states));
+  const fields: LazyField[] = [
+    { flag: "--deployed", value: async () => String(await isDeployed(ctx, app)) },
+    { flag: "--processes", value: async () => (await appStatus()).processes },
+    { flag: "--ps-can-scale", value: () => String(!imageOwnsFormation(ctx, app)) },
+    { flag: "--ps-restart-policy", value: () => effectiveRestartPolicy(ctx, app) },
+    {
+      flag: "--restore",
+      value: () =>
+        restoreValue(ctx.config.appEnv(app).get("DOKKU_APP_RESTORE"), ctx.props.get(app, "restore"), ctx.props.get(GLOBAL_APP, "restore")),
+    },
+    { flag: "--running", value: async () => (await appStatus()).running },
+    { flag: "--ps-computed-restart-policy", extra: true, value: () => effectiveRestartPolicy(ctx, app) },
+    { flag: "--ps-global-restart-policy", extra: true, value: () => globalRestartPolicy(ctx) ?? "" },
+    { flag: "--ps-stop-timeout-seconds", extra: true, value: () => ctx.props.get(app, STOP_TIMEOUT) ?? "" },
+    { flag: "--ps-global-stop-timeout-seconds", extra: true, value: () => ctx.props.get(GLOBAL_APP, STOP_TIMEOUT) ?? "" },
+    {
+      flag: "--ps-computed-stop-timeout-seconds",
+      extra: true,
+      value: () =>
+        computedStopTimeout(
+          ctx.props.get(app, STOP_TIMEOUT),
+          ctx.props.get(GLOBAL_APP, STOP_TIMEOUT),
+          ctx.config.get(app, "DOKKU_DOCKER_STOP_TIMEOUT"),
+        ),
+    },
+    { flag: "--ps-global-restore", extra: true, value: () => ctx.props.get(GLOBAL_APP, "restore") ?? "" },
+  ];
+  if (wantsStatusRows(infoFlag)) {
+    for (const slot of statusSlots(ctx, app)) {
+      fields.push({ flag: `--status-${slot.processType}.${slot.index}`, value: () => statusValue(states.get(slot.id), slot.id) });
+    }
+  }
+  return fields;
+}
+
+/** Status rows exist for docker-local apps only (contract §6.3). */
+function statusSlots(ctx: Context, app: string): ContainerSlot[] {
+  if (ctx.config.scheduler(app) !== "docker-local") return [];
+  return containerSlots(ctx, app);
+}
+
+/** Rows that need container states: processes, running and the status rows. */
+function needsEngine(infoFlag: string | undefined): boolean {
+  return infoFlag === undefined || infoFlag === "--processes" || infoFlag === "--running" || wantsStatusRows(infoFlag);
+}
+
+/**
+ * Processes / Running. For docker-local apps they follow from the CONTAINER
+ * files and the states of the one engine query (what docker-local's
+ * scheduler-app-status computes, without a docker inspect per app); any
+ * other scheduler is asked through its scheduler-app-status trigger.
+ */
+async function appStatusOf(ctx: Context, app: string, states: Map<string, string>): Promise<{ processes: string; running: string }> {
+  const scheduler = ctx.config.scheduler(app);
+  if (scheduler === "docker-local") {
+    const slots = containerSlots(ctx, app);
+    const running = slots.filter((slot) => states.get(slot.id) === "running").length;
+    const state = slots.length === 0 || running === 0 ? "false" : running === slots.length ? "true" : "mixed";
+    return { processes: String(slots.length), running: state };
+  }
+  const out = await triggerOutput("scheduler-app-status", [scheduler, app]);
+  if (out.exitCode !== 0) return { processes: "-1", running: "" };
+  return parseAppStatus(out.stdout);
+}
+
+/** Container states of every listed app's CONTAINER files, in one engine query. */
+async function statesFor(ctx: Context, apps: readonly string[]): Promise<Map<string, string>> {
+  const ids = apps.flatMap((app) => statusSlots(ctx, app).map((s) => s.id));
+  if (ids.length === 0) return new Map();
+  const { containerStates } = await import("../services/container-states.ts");
+  // An unreachable engine fails the report (one line, exit 1): a report of
+  // "missing" containers would be wrong, not merely incomplete.
+  return containerStates(ids);
+}
+
+type Outcome = { ok: true; text: string } | { ok: false; error: unknown };
+
+async function runLimited(jobs: ReadonlyArray<() => Promise<string>>, limit: number): Promise<Outcome[]> {
+  const results: Outcome[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      try {
+        results[i] = { ok: true, text: await (jobs[i] as () => Promise<string>)() };
+      } catch (error) {
+        results[i] = { ok: false, error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return results;
 }

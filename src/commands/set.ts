@@ -1,8 +1,89 @@
-import { DokkuError } from "../core/errors.ts";
-import type { ParsedArgs } from "../cli-args.ts";
+import { assertPsProperty, normalizePropertyValue, parseSetPositionals, type PsProperty } from "../core/ps-properties.ts";
+import { log } from "../adapters/log.ts";
+import { GLOBAL_APP } from "../adapters/properties.ts";
+import { listApps, verifyApp } from "../services/apps.ts";
 import type { Context } from "../services/context.ts";
+import { setAppRestartPolicy, setGlobalRestartPolicy } from "../services/restart-policy.ts";
+import type { ParsedArgs } from "../cli-args.ts";
 
-/** `ps:set [--global|<app>] <key> [<value>]` — TODO(issue 4). */
-export async function setCommand(_ctx: Context, _args: ParsedArgs): Promise<void> {
-  throw new DokkuError("ps:set is not implemented yet");
+const RESTORE_VAR = "DOKKU_APP_RESTORE";
+const STOP_TIMEOUT_VAR = "DOKKU_DOCKER_STOP_TIMEOUT";
+
+/**
+ * `ps:set [--global|<app>] <key> [<value>]` (contract §6.10 and newer
+ * Dokku). Everything is validated before anything is printed or written.
+ *
+ * - restart-policy: the app's own policy (or --global's for apps without
+ *   one), mirrored into DOCKER_OPTIONS_DEPLOY; empty value clears it.
+ * - restore: true/false. For an app it is config DOKKU_APP_RESTORE=1/0 —
+ *   the flag ps:stop clears and every deploy sets, which ps:restore reads;
+ *   a stale newer-Dokku `restore` property of the app is dropped so the two
+ *   cannot disagree. --global stores the ps property `--global/restore`
+ *   (used for apps that have no DOKKU_APP_RESTORE at all).
+ * - stop-timeout-seconds: ps property (app or --global), mirrored into
+ *   config DOKKU_DOCKER_STOP_TIMEOUT (app ENV, or the global ENV for
+ *   --global), which is what docker-local passes to `docker stop --time`.
+ *   Unsetting removes the mirrored variable only if it still holds the
+ *   value ps put there (an operator's own config:set is left alone).
+ * Nothing restarts: the values apply on the next deploy/stop.
+ */
+export async function setCommand(ctx: Context, args: ParsedArgs): Promise<void> {
+  const global = args.bool("global");
+  const request = parseSetPositionals(args.positionals, global);
+  const app = global ? undefined : verifyApp(ctx, request.app);
+  const key = assertPsProperty(request.key);
+  const value = normalizePropertyValue(key, request.value);
+
+  if (value === undefined) log.info2Quiet(`Unsetting ${key}`);
+  else log.info2Quiet(`Setting ${key} to ${value}`);
+
+  if (app === undefined) setGlobal(ctx, key, value);
+  else setForApp(ctx, app, key, value);
+}
+
+function setForApp(ctx: Context, app: string, key: PsProperty, value: string | undefined): void {
+  switch (key) {
+    case "restart-policy":
+      setAppRestartPolicy(ctx, app, value);
+      return;
+    case "restore":
+      ctx.props.delete(app, "restore");
+      if (value === undefined) ctx.config.unsetApp(app, RESTORE_VAR);
+      else ctx.config.setApp(app, RESTORE_VAR, value === "true" ? "1" : "0");
+      return;
+    case "stop-timeout-seconds": {
+      const previous = ctx.props.get(app, key);
+      if (value === undefined) {
+        ctx.props.delete(app, key);
+        if (previous !== undefined && ctx.config.appEnv(app).get(STOP_TIMEOUT_VAR) === previous) ctx.config.unsetApp(app, STOP_TIMEOUT_VAR);
+      } else {
+        ctx.props.set(app, key, value);
+        ctx.config.setApp(app, STOP_TIMEOUT_VAR, value);
+      }
+      return;
+    }
+  }
+}
+
+function setGlobal(ctx: Context, key: PsProperty, value: string | undefined): void {
+  switch (key) {
+    case "restart-policy":
+      setGlobalRestartPolicy(ctx, listApps(ctx), value);
+      return;
+    case "restore":
+      if (value === undefined) ctx.props.delete(GLOBAL_APP, key);
+      else ctx.props.set(GLOBAL_APP, key, value);
+      return;
+    case "stop-timeout-seconds": {
+      const previous = ctx.props.get(GLOBAL_APP, key);
+      if (value === undefined) {
+        ctx.props.delete(GLOBAL_APP, key);
+        if (previous !== undefined && ctx.config.globalEnv().get(STOP_TIMEOUT_VAR) === previous) ctx.config.setGlobal(STOP_TIMEOUT_VAR, undefined);
+      } else {
+        ctx.props.set(GLOBAL_APP, key, value);
+        ctx.config.setGlobal(STOP_TIMEOUT_VAR, value);
+      }
+      return;
+    }
+  }
 }

@@ -1,0 +1,54 @@
+import { DokkuError } from "./errors.ts";
+import { assertRestartPolicy } from "./restart-policy.ts";
+
+/**
+ * `ps:set` keys and their values (contract §6.10, plus newer Dokku's
+ * `restore` and `stop-timeout-seconds`). All of them may be set `--global`.
+ */
+export const PS_PROPERTIES = ["restart-policy", "restore", "stop-timeout-seconds"] as const;
+export type PsProperty = (typeof PS_PROPERTIES)[number];
+
+/** Largest accepted stop timeout (a day); Docker takes an int32 of seconds. */
+export const MAX_STOP_TIMEOUT_SECONDS = 86_400;
+
+export interface SetRequest {
+  /** undefined with --global. */
+  readonly app: string | undefined;
+  readonly key: string;
+  readonly value: string;
+}
+
+/** `ps:set [--global|<app>] <key> [<value>]` positionals, as pflag sees them. */
+export function parseSetPositionals(positionals: readonly string[], global: boolean): SetRequest {
+  if (global) return { app: undefined, key: positionals[0] ?? "", value: positionals[1] ?? "" };
+  return { app: positionals[0] ?? "", key: positionals[1] ?? "", value: positionals[2] ?? "" };
+}
+
+export function assertPsProperty(key: string): PsProperty {
+  if (key === "") throw new DokkuError("No property specified");
+  if (!(PS_PROPERTIES as readonly string[]).includes(key)) {
+    throw new DokkuError(`Invalid property specified, valid properties include: ${[...PS_PROPERTIES].sort().join(", ")}`);
+  }
+  return key as PsProperty;
+}
+
+/**
+ * The value to store, or undefined to unset (empty value). Throws on a
+ * value the property cannot take.
+ */
+export function normalizePropertyValue(key: PsProperty, value: string): string | undefined {
+  if (value === "") return undefined;
+  switch (key) {
+    case "restart-policy":
+      return assertRestartPolicy(value);
+    case "restore":
+      if (value === "true" || value === "false") return value;
+      throw new DokkuError("Invalid restore specified, valid values: true, false");
+    case "stop-timeout-seconds": {
+      if (!/^[0-9]+$/.test(value) || Number(value) > MAX_STOP_TIMEOUT_SECONDS) {
+        throw new DokkuError(`Invalid stop-timeout-seconds specified, must be an integer from 0 to ${MAX_STOP_TIMEOUT_SECONDS}`);
+      }
+      return String(Number(value));
+    }
+  }
+}

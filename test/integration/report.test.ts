@@ -1,0 +1,210 @@
+/**
+ * ps:report on the test host: Dokku 0.24's layout byte for byte, info
+ * flags, JSON, every error, and container states read from the engine.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execa } from "execa";
+import { Host, PROCFILE_WEB_WORKER, REPO, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
+
+let host: Host;
+let app: string;
+let idle: string;
+const cid = new Map<string, string>();
+
+const EXTRA_FLAGS = [
+  "--ps-computed-restart-policy",
+  "--ps-computed-stop-timeout-seconds",
+  "--ps-global-restart-policy",
+  "--ps-global-restore",
+  "--ps-global-stop-timeout-seconds",
+  "--ps-stop-timeout-seconds",
+];
+const BASE_FLAGS = ["--deployed", "--processes", "--ps-can-scale", "--ps-restart-policy", "--restore", "--running"];
+
+before(async () => {
+  host = await Host.create();
+  app = await host.createApp("rep");
+  idle = await host.createApp("rep-idle");
+  const scale = await dokku("ps:scale", app, "web=1", "worker=1");
+  assert.equal(scale.code, 0, scale.stderr);
+  const push = await host.push(app, await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER })));
+  assert.equal(push.code, 0, push.stderr);
+  for (const c of await deployedContainers(app)) cid.set(c.dyno, c.id);
+  assert.deepEqual([...cid.keys()].sort(), ["web.1", "worker.1"]);
+});
+after(async () => {
+  await host?.destroy();
+});
+
+const dokku = (...args: string[]) => host.dokku(...args);
+
+const golden = (name: string, rows: Array<[string, string]>): string =>
+  `=====> ${name} ps information\n` + rows.map(([label, value]) => `       ${`${label}:`.padEnd(31)}${value}\n`).join("");
+
+describe("ps:report", () => {
+  test("stdout is byte-equal to Dokku 0.24's layout for a deployed app", async () => {
+    const r = await dokku("ps:report", app);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "");
+    assert.equal(
+      r.stdout,
+      golden(app, [
+        ["Deployed", "true"],
+        ["Processes", "2"],
+        ["Ps can scale", "true"],
+        ["Ps restart policy", "on-failure:10"],
+        ["Restore", "true"],
+        ["Running", "true"],
+        ["Status web 1", `running (CID: ${cid.get("web.1")!.slice(0, 11)})`],
+        ["Status worker 1", `running (CID: ${cid.get("worker.1")!.slice(0, 11)})`],
+      ]),
+    );
+  });
+
+  test("the report trigger (dokku report) prints the same block", async () => {
+    const env = host.env();
+    const r = await execa("bash", ["-c", 'source "$1/host/lib/dokku-env.bash" && plugn trigger report "$2"', "_", REPO, app], {
+      env,
+      extendEnv: false,
+      reject: false,
+      stripFinalNewline: false,
+    });
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.equal(r.stdout, (await dokku("ps:report", app)).stdout);
+  });
+
+  test("a created, never deployed app", async () => {
+    const r = await dokku("ps:report", idle);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      golden(idle, [
+        ["Deployed", "false"],
+        ["Processes", "0"],
+        ["Ps can scale", "true"],
+        ["Ps restart policy", "on-failure:10"],
+        ["Restore", "true"],
+        ["Running", "false"],
+      ]),
+    );
+  });
+
+  test("--quiet drops the header only", async () => {
+    const r = await dokku("--quiet", "ps:report", idle);
+    assert.equal(r.code, 0, r.stderr);
+    const full = (await dokku("ps:report", idle)).stdout;
+    assert.equal(r.stdout, full.slice(full.indexOf("\n") + 1));
+    assert.ok(!r.stdout.includes("=====>"));
+  });
+
+  test("an info flag prints only the value, before or after the app", async () => {
+    for (const args of [[app, "--ps-restart-policy"], ["--ps-restart-policy", app]]) {
+      const r = await dokku("ps:report", ...args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "on-failure:10\n");
+    }
+    const status = await dokku("ps:report", app, "--status-worker.1");
+    assert.equal(status.stdout, `running (CID: ${cid.get("worker.1")!.slice(0, 11)})\n`);
+    const deployed = await dokku("ps:report", app, "--deployed");
+    assert.equal(deployed.stdout, "true\n");
+    const timeout = await dokku("ps:report", app, "--ps-computed-stop-timeout-seconds");
+    assert.equal(timeout.stdout, "10\n");
+  });
+
+  test("--format json: one line, every field as a string, keys sorted", async () => {
+    const r = await dokku("ps:report", app, "--format", "json");
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.split("\n").length, 2);
+    const json = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(json), Object.keys(json).slice().sort());
+    assert.equal(json["deployed"], "true");
+    assert.equal(json["processes"], "2");
+    assert.equal(json["ps-restart-policy"], "on-failure:10");
+    assert.equal(json["ps-computed-restart-policy"], "on-failure:10");
+    assert.equal(json["status-web.1"], `running (CID: ${cid.get("web.1")!.slice(0, 11)})`);
+    for (const v of Object.values(json)) assert.equal(typeof v, "string");
+    assert.deepEqual(
+      Object.keys(json).sort(),
+      [...BASE_FLAGS, ...EXTRA_FLAGS, "--status-web.1", "--status-worker.1"].map((f) => f.slice(2)).sort(),
+    );
+  });
+
+  test("no app: every app in name order, one JSON line per app", async () => {
+    const [first, second] = [app, idle].sort() as [string, string];
+    const r = await dokku("ps:report");
+    assert.equal(r.code, 0, r.stderr);
+    const headers = r.stdout.split("\n").filter((l) => l.startsWith("=====>"));
+    assert.deepEqual(headers, [`=====> ${first} ps information`, `=====> ${second} ps information`]);
+    assert.ok(r.stdout.includes((await dokku("ps:report", app)).stdout));
+    const json = await dokku("ps:report", "--format", "json");
+    const lines = json.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert.equal(lines.length, 2);
+    const flag = await dokku("ps:report", "--deployed");
+    assert.equal(flag.stdout, [first, second].map((a) => (a === app ? "true\n" : "false\n")).join(""));
+  });
+
+  test("states come from the engine: a stopped container shows exited, a removed one missing", async () => {
+    const worker = cid.get("worker.1")!;
+    await execa("docker", ["stop", "-t", "0", worker]);
+    let r = await dokku("ps:report", app, "--status-worker.1");
+    assert.equal(r.stdout, `exited (CID: ${worker.slice(0, 11)})\n`);
+    assert.equal((await dokku("ps:report", app, "--running")).stdout, "mixed\n");
+    await execa("docker", ["rm", "-f", worker]);
+    r = await dokku("ps:report", app, "--status-worker.1");
+    assert.equal(r.stdout, `missing (CID: ${worker.slice(0, 11)})\n`);
+  });
+});
+
+describe("ps:report errors", () => {
+  const fail = async (args: string[], stderr: string, code = 1) => {
+    const r = await dokku("ps:report", ...args);
+    assert.equal(r.stderr, stderr, args.join(" "));
+    assert.equal(r.code, code, args.join(" "));
+    assert.equal(r.stdout, "");
+  };
+
+  test("an info flag with --format json", () =>
+    fail([app, "--running", "--format", "json"], " !     --format flag cannot be specified when specifying an info flag\n"));
+
+  test("two info flags", () => fail([app, "--running", "--deployed"], " !     ps:report command allows only a single flag\n"));
+
+  test("unknown flag lists every valid flag", () =>
+    fail([idle, "--nope"], ` !     Invalid flag passed, valid flags: ${[...BASE_FLAGS, ...EXTRA_FLAGS].sort().join(", ")}\n`));
+
+  test("missing app exits 20", () => fail(["nope-app"], " !     App nope-app does not exist\n", 20));
+
+  test("no apps at all", async () => {
+    const empty = await Host.create();
+    try {
+      const r = await empty.dokku("ps:report");
+      assert.equal(r.stderr, " !     You haven't deployed any applications yet\n");
+      assert.equal(r.code, 1);
+    } finally {
+      await empty.destroy();
+    }
+  });
+});
+
+describe("help through the commands file", () => {
+  test("dokku ps:help and dokku ps print the usage block", async () => {
+    const { renderPluginHelp } = await import("../../src/core/help.ts");
+    for (const args of [["ps:help"], ["ps"]]) {
+      const r = await dokku(...args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, renderPluginHelp());
+    }
+  });
+
+  test("dokku help lists ps; dokku help --all lists every ps command", async () => {
+    const r = await dokku("help");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ {4}ps +Manage app processes$/m);
+    assert.doesNotMatch(r.stdout, /ps:report/);
+    const all = await dokku("help", "--all");
+    assert.equal(all.code, 0, all.stderr);
+    for (const c of ["inspect", "rebuild", "report", "restart", "restore", "scale", "set", "start", "stop"]) {
+      assert.match(all.stdout, new RegExp(`^ {4}ps:${c} .*  +\\S`, "m"), c);
+    }
+  });
+});
