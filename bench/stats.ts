@@ -1,0 +1,34 @@
+/** Small statistics and reporting helpers for the benchmark. */
+export interface Sample {
+  min: number;
+  median: number;
+  max: number;
+  n: number;
+}
+
+export function summarize(values: number[]): Sample {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return { min: sorted[0] as number, median, max: sorted[sorted.length - 1] as number, n: sorted.length };
+}
+
+export interface Figure {
+  id: string;
+  what: string;
+  value: Sample;
+  valueUnit: string;
+  baseline?: { what: string; sample: Sample };
+  ratio: number;
+  target: { op: "<=" | ">="; value: number };
+}
+
+export const passes = (f: Figure): boolean => (f.target.op === "<=" ? f.ratio <= f.target.value : f.ratio >= f.target.value);
+
+const fmt = (s: Sample, unit: string) =>
+  `median ${s.median.toFixed(unit === "MiB" ? 1 : 1)} ${unit} (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}, n=${s.n})`;
+
+export function renderFigure(f: Figure): string {
+  const base = f.baseline ? ` | baseline ${f.baseline.what}: ${fmt(f.baseline.sample, f.valueUnit)}` : "";
+  return `${f.id.padEnd(4)} ${f.what}: ${fmt(f.value, f.valueUnit)}${base} | ratio ${f.ratio.toFixed(3)} | target ${f.target.op === "<=" ? "≤" : "≥"} ${f.target.value} | ${passes(f) ? "ok" : "FAIL"}`;
+}
