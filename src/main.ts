@@ -31,7 +31,7 @@ const SUBCOMMANDS: Record<string, { spec: FlagSpec; load: () => Promise<Subcomma
   rebuild: { spec: PARALLEL, load: async () => (await lifecycleCommands()).rebuildCommand },
   report: { spec: { strings: ["format"], freeFlags: true }, load: async () => (await import("./commands/report.ts")).reportCommand },
   restart: { spec: PARALLEL, load: async () => (await lifecycleCommands()).restartCommand, lock: appUnlessAll },
-  restore: { spec: PARALLEL, load: async () => (await lifecycleCommands()).restoreCommand },
+  restore: { spec: PARALLEL, load: async () => (await lifecycleCommands()).restoreCommand, lock: appUnlessAll },
   retire: { spec: {}, load: async () => (await lifecycleCommands()).retireCommand },
   scale: {
     spec: { booleans: ["skip-deploy"], strings: ["format"] },
@@ -63,7 +63,11 @@ const TRIGGERS: Record<string, Trigger> = {
   "pre-deploy": async (ctx, args) => (await deploy()).preDeploy(ctx, args),
   "post-deploy": async (ctx, args) => (await deploy()).postDeploy(ctx, args),
   "procfile-get-command": async (ctx, args) => (await deploy()).procfileGetCommand(ctx, args),
-  "app-restart": async (ctx, args) => (await lifecycleCommands()).appRestartTrigger(ctx, args),
+  "app-restart": async (ctx, args) => {
+    const { withDeployLock } = await import("./adapters/deploy-lock.ts");
+    const { verifyApp } = await import("./services/apps.ts");
+    await withDeployLock(ctx.paths, verifyApp(ctx, args[0]), async () => (await lifecycleCommands()).appRestartTrigger(ctx, args));
+  },
   "post-app-clone": async (ctx, args) => (await lifecycleCommands()).postAppCloneOrRenameTrigger(ctx, args),
   "post-app-rename": async (ctx, args) => (await lifecycleCommands()).postAppCloneOrRenameTrigger(ctx, args),
   report: async (ctx, args) => (await import("./commands/report.ts")).reportTrigger(ctx, args),
@@ -100,17 +104,15 @@ async function dispatch(kind: string, name: string, argv: string[]): Promise<voi
   const args = parseArgs(argv.slice(1), command.spec);
   const ctx = createContext();
   const lockApp = command.lock?.(args);
-  if (lockApp !== undefined) {
-    const { verifyApp } = await import("./services/apps.ts");
-    const { holdsDeployLock, rerunUnderDeployLock } = await import("./adapters/deploy-lock.ts");
-    verifyApp(ctx, lockApp);
-    if (!holdsDeployLock(lockApp)) {
-      const code = await rerunUnderDeployLock(ctx.paths, lockApp);
-      if (code !== 0) throw new DokkuError("", code);
-      return;
-    }
+  const run = async () => (await command.load())(ctx, args);
+  if (lockApp === undefined) {
+    await run();
+    return;
   }
-  await (await command.load())(ctx, args);
+  const { verifyApp } = await import("./services/apps.ts");
+  const { withDeployLock } = await import("./adapters/deploy-lock.ts");
+  verifyApp(ctx, lockApp);
+  await withDeployLock(ctx.paths, lockApp, run);
 }
 
 /** Prints a user error as Dokku does and returns the exit code. */

@@ -28,3 +28,13 @@ export async function runningImageTag(ctx: Context, app: string): Promise<string
   if (!tag) throw new DokkuError("No image tag found");
   return tag;
 }
+
+/**
+ * Fails with the one-line engine error before a command changes anything,
+ * for apps whose scheduler talks to this host's Docker engine.
+ */
+export async function assertEngineReachable(ctx: Context, app: string): Promise<void> {
+  if (ctx.config.scheduler(app) !== "docker-local") return;
+  const { withEngine } = await import("../adapters/docker.ts");
+  await withEngine((d) => d.ping());
+}

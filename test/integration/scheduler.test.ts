@@ -1,0 +1,88 @@
+/**
+ * Scheduler-agnostic: an app on another scheduler (the `recorder` fixture in
+ * test/fixtures/scheduler-recorder) is handled only through `scheduler-*`
+ * triggers; the Docker engine sees nothing of it.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { cpSync, readFileSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { BASE_IMAGE, Host, REPO } from "./harness.ts";
+
+let host: Host;
+before(async () => {
+  host = await Host.create();
+  const available = join(host.lib, "plugins", "available", "scheduler-recorder");
+  cpSync(join(REPO, "test", "fixtures", "scheduler-recorder"), available, { recursive: true });
+  symlinkSync(available, join(host.lib, "plugins", "enabled", "scheduler-recorder"));
+});
+after(async () => {
+  await host?.destroy();
+});
+
+const calls = (host: Host): string[] => {
+  try {
+    return readFileSync(join(host.lib, "data", "scheduler-recorder", "calls"), "utf8").split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+
+test("ps commands reach the app's scheduler only through scheduler-* triggers", async () => {
+  const app = await host.createApp("rec");
+  const cfg = await host.dokku("config:set", "--no-restart", app, "DOKKU_SCHEDULER=recorder");
+  assert.equal(cfg.code, 0, cfg.stderr);
+  // release-and-deploy needs the app's image to exist; tagging happens before the watched window.
+  assert.equal((await execa("docker", ["tag", BASE_IMAGE, `dokku/${app}:latest`])).exitCode, 0);
+
+  const since = (Date.now() / 1000).toFixed(3);
+  const run = async (...args: string[]) => {
+    const r = await host.dokku(...args);
+    assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+    return r;
+  };
+  const notDeployed = await run("ps:start", app);
+  assert.match(notDeployed.stderr, /has not been deployed/);
+  await run("ps:restart", app);
+  assert.deepEqual(calls(host), [`scheduler-is-deployed recorder ${app}`]);
+
+  // A first deploy through the scheduler (git:from-image → release-and-deploy).
+  await run("git:from-image", app, `dokku/${app}:latest`);
+  await run("ps:stop", app);
+  const start = await run("ps:start", app);
+  assert.match(start.stdout, /recorder: deployed/);
+  await run("ps:restart", app);
+  await run("ps:restart", app, "web");
+  await run("ps:scale", app, "web=2");
+  await run("ps:restore", app);
+  const report = await host.dokku("ps:report", app);
+  await run("config:set", "--global", "DOKKU_SCHEDULER=recorder");
+  await run("ps:retire");
+  await run("config:unset", "--global", "DOKKU_SCHEDULER");
+  const until = (Date.now() / 1000 + 1).toFixed(3);
+
+  const got = calls(host);
+  const expected = [
+    `scheduler-is-deployed recorder ${app}`,
+    `scheduler-deploy recorder ${app} latest`, // git:from-image
+    `scheduler-stop recorder ${app}`, // ps:stop
+    `scheduler-app-status recorder ${app}`, // ps:start
+    `scheduler-deploy recorder ${app} latest`,
+    `scheduler-deploy recorder ${app} latest`, // ps:restart (release-and-deploy, tag latest)
+    `scheduler-deploy recorder ${app} latest web`, // ps:restart <app> web
+    `scheduler-deploy recorder ${app} latest`, // ps:scale
+    `pre-restore recorder ${app}`, // ps:restore
+    `scheduler-app-status recorder ${app}`,
+  ];
+  // ps:report (owned elsewhere) asks for the status too when it is implemented.
+  const withoutReport = got.filter((line, i) => !(report.code === 0 && i >= expected.length && line === `scheduler-app-status recorder ${app}`));
+  assert.deepEqual(withoutReport, [...expected, "scheduler-retire recorder"]);
+  if (report.code === 0) assert.match(report.stdout, /Running:\s+true/);
+
+  // The engine saw nothing of this app: no events, no containers.
+  const events = await execa("docker", ["events", "--since", since, "--until", until, "--filter", `label=com.dokku.app-name=${app}`]);
+  assert.equal(events.stdout.trim(), "");
+  const ps = await execa("docker", ["ps", "-aq", "--filter", `label=com.dokku.app-name=${app}`]);
+  assert.equal(ps.stdout.trim(), "");
+});
