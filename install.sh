@@ -33,7 +33,7 @@ uninstall() {
 
 if [[ "$1" == "--uninstall" ]]; then uninstall; exit 0; fi
 
-[[ -f "$SRC/dist/ps.mjs" ]] || fail "dist/ps.mjs is missing: run 'npm ci && npm run build' first"
+[[ -f "$SRC/dist/ps.cjs" ]] || fail "dist/ps.cjs is missing: run 'npm ci && npm run build' first"
 command -v node >/dev/null || fail "node is not installed (dokku-ps needs Node.js >= 18)"
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 (( node_major >= 18 )) || fail "Node.js $node_major is too old (dokku-ps needs >= 18)"

@@ -1,33 +1,52 @@
-// Bundles the plugin into dist/: one entry (dist/ps.mjs) plus lazily loaded
-// chunks, so a trigger loads only the code it runs. Dependencies are bundled
-// too: the installed plugin needs no node_modules, only Node >= 18.
+// Bundles the plugin into dist/ so the installed plugin needs no
+// node_modules, only Node >= 18:
+//   dist/ps.cjs            all of our code (+ minimist) in ONE CommonJS file:
+//                          the cheapest thing for Node to load at every trigger
+//   dist/vendor/<dep>.mjs  each heavy dependency (dockerode, execa, tar-stream,
+//                          simple-git, p-queue) on its own, loaded with import()
+//                          only by the code paths that need it
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 
+const VENDOR = ["dockerode", "execa", "tar-stream", "simple-git", "p-queue"];
+const common = { bundle: true, platform: "node", target: "node18", legalComments: "none", logLevel: "warning", minifySyntax: true };
+
 rmSync("dist", { recursive: true, force: true });
+
+// Our code: `import("dockerode")` becomes `import("./vendor/dockerode.mjs")`.
+const vendorAsExternal = {
+  name: "vendor-as-external",
+  setup(b) {
+    const filter = new RegExp(`^(${VENDOR.join("|")})$`);
+    b.onResolve({ filter }, (args) => {
+      if (args.kind !== "dynamic-import") return { errors: [{ text: `${args.path} must be imported lazily with import()` }] };
+      return { path: `./vendor/${args.path}.mjs`, external: true };
+    });
+  },
+};
+await build({ ...common, entryPoints: { ps: "src/entry.ts" }, outdir: "dist", format: "cjs", outExtension: { ".js": ".cjs" }, plugins: [vendorAsExternal] });
+
+// Dependencies: ESM (execa and p-queue are ESM-only). Bundled CommonJS
+// dependencies call require() for Node built-ins and use __dirname.
 await build({
-  entryPoints: { ps: "src/entry.ts" },
-  outdir: "dist",
-  bundle: true,
-  splitting: true,
+  ...common,
+  entryPoints: Object.fromEntries(VENDOR.map((name) => [name, `scripts/vendor/${name}.mjs`])),
+  outdir: "dist/vendor",
   format: "esm",
-  platform: "node",
-  target: "node18",
+  splitting: true,
   outExtension: { ".js": ".mjs" },
-  chunkNames: "chunks/[name]-[hash]",
-  minifySyntax: true,
-  legalComments: "none",
-  metafile: false,
-  logLevel: "warning",
-  // ssh2 (a dockerode dependency, used only for ssh:// engines) has optional
-  // native add-ons; it falls back to pure JS when they are missing.
+  chunkNames: "chunk-[hash]",
+  // ssh2 (used by dockerode only for ssh:// engines) has optional native
+  // add-ons; it falls back to pure JS when they are missing.
   external: ["cpu-features", "*.node"],
-  // Bundled CommonJS dependencies call require() for Node built-ins, and
-  // some (ssh2, loaded by docker-modem) read __dirname at load time.
   banner: {
-    js:
-      "import { createRequire as __psCreateRequire } from 'node:module'; const require = __psCreateRequire(import.meta.url);" +
-      " import { fileURLToPath as __psFileURLToPath } from 'node:url'; import { dirname as __psDirname } from 'node:path';" +
-      " const __filename = __psFileURLToPath(import.meta.url); const __dirname = __psDirname(__filename);",
+    js: [
+      "import { createRequire as __psCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __psFileURLToPath } from 'node:url';",
+      "import { dirname as __psDirname } from 'node:path';",
+      "const require = __psCreateRequire(import.meta.url);",
+      "const __filename = __psFileURLToPath(import.meta.url);",
+      "const __dirname = __psDirname(__filename);",
+    ].join(" "),
   },
 });

@@ -17,7 +17,7 @@ test("shims are small, executable and never build a shell string from input", ()
       assert.ok(statSync(path).mode & 0o111, `${path} is executable`);
       const text = readFileSync(path, "utf8");
       assert.ok(text.split("\n").length < 10, `${path} is a few lines`);
-      assert.match(text, /exec node "[^"]+\/dist\/ps\.mjs" (trigger|subcommand) "\$\{0##\*\/\}" "\$@"/);
+      assert.match(text, /exec node "[^"]+\/dist\/ps\.cjs" (trigger|subcommand) "\$\{0##\*\/\}" "\$@"/);
     }
   }
 });

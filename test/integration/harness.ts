@@ -55,17 +55,20 @@ export class Host {
   readonly home: string;
   readonly lib: string;
   private readonly apps = new Set<string>();
+  /** Directory put first on PATH for every command (e.g. another Node.js). */
+  private readonly binDir: string | undefined;
 
-  private constructor(root: string) {
+  private constructor(root: string, binDir?: string) {
     this.root = root;
+    this.binDir = binDir;
     this.home = join(root, "home");
     this.lib = join(root, "lib");
   }
 
   /** A fresh host with the plugin installed; old containers retire at once. */
-  static async create(): Promise<Host> {
+  static async create(options: { binDir?: string } = {}): Promise<Host> {
     await requireEngine();
-    const host = new Host(mkdtempSync(join(tmpdir(), "dokku-ps-it-")));
+    const host = new Host(mkdtempSync(join(tmpdir(), "dokku-ps-it-")), options.binDir);
     const install = await run(join(REPO, "install.sh"), [], { env: host.env() });
     if (install.code !== 0) throw new Error(`install.sh failed: ${install.stderr}`);
     const cfg = await host.dokku("config:set", "--global", "DOKKU_WAIT_TO_RETIRE=0", "DOKKU_DEFAULT_CHECKS_WAIT=0");
@@ -74,7 +77,11 @@ export class Host {
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
-    return cleanEnv({ DOKKU_ROOT: this.home, DOKKU_LIB_ROOT: this.lib, ...extra });
+    return cleanEnv({ DOKKU_ROOT: this.home, DOKKU_LIB_ROOT: this.lib, ...this.pathEnv(), ...extra });
+  }
+
+  private pathEnv(): Record<string, string> {
+    return this.binDir ? { PATH: `${this.binDir}:${process.env["PATH"] ?? ""}` } : {};
   }
 
   /** `dokku <args…>` on this host. */
@@ -102,7 +109,7 @@ export class Host {
 
   /** `git push <DOKKU_ROOT>/<app> main` from a work tree, in a shell with no DOKKU_* variables. */
   async push(app: string, workTree: string): Promise<RunResult> {
-    return run("git", ["push", "-q", join(this.home, app), "HEAD:main"], { cwd: workTree, env: cleanEnv() });
+    return run("git", ["push", "-q", join(this.home, app), "HEAD:main"], { cwd: workTree, env: cleanEnv(this.pathEnv()) });
   }
 
   async destroy(): Promise<void> {

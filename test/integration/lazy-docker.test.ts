@@ -18,9 +18,9 @@ let dockerodeChunk: string;
 before(async () => {
   host = await Host.create();
   app = await host.createApp("lazy");
-  const chunks = join(host.lib, "plugins", "enabled", "ps", "dist", "chunks");
+  const chunks = join(host.lib, "plugins", "enabled", "ps", "dist", "vendor");
   const found = readdirSync(chunks).filter((f) => readFileSync(join(chunks, f), "utf8").includes("docker-modem"));
-  assert.equal(found.length, 1, "exactly one chunk bundles dockerode");
+  assert.equal(found.length, 1, "exactly one file bundles dockerode");
   dockerodeChunk = found[0] as string;
 });
 after(async () => {
@@ -57,7 +57,7 @@ test("no-Docker triggers and subcommands never load the dockerode chunk", async 
   ];
   for (const [cmd, args] of cases) {
     const loaded = await modulesLoadedBy(cmd, args);
-    assert.ok(loaded.some((u) => u.endsWith("/dist/ps.mjs")), `${args[0]}: the hook saw the entry`);
+    assert.ok(loaded.some((u) => u.endsWith("/dist/ps.cjs")), `${args[0]}: the hook saw the entry`);
     assert.ok(!loaded.some((u) => u.includes(dockerodeChunk)), `${cmd} ${args.join(" ")} loaded dockerode`);
   }
 });

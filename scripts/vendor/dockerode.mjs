@@ -1,0 +1,2 @@
+// Own bundle for dockerode (see scripts/build.mjs).
+export { default } from "dockerode";

@@ -1,0 +1,2 @@
+// Own bundle for execa (see scripts/build.mjs).
+export { execa } from "execa";

@@ -1,0 +1,2 @@
+// Own bundle for p-queue (see scripts/build.mjs).
+export { default } from "p-queue";
