@@ -5,7 +5,7 @@ import { isQuiet, log } from "../adapters/log.ts";
 import { trigger } from "../adapters/plugn.ts";
 import { isDeployed, verifyApp } from "../services/apps.ts";
 import type { Context } from "../services/context.ts";
-import { imageOwnsFormation, procfileCopyPath, readFormation, updateScaleFile } from "../services/formation.ts";
+import { imageFormationSource, procfileCopyPath, readFormation, updateScaleFile } from "../services/formation.ts";
 import { SCALE_FILE } from "../adapters/paths.ts";
 import { runningImageTag } from "../services/deploy.ts";
 import type { ParsedArgs } from "../cli-args.ts";
@@ -33,7 +33,12 @@ export async function scaleCommand(ctx: Context, args: ParsedArgs): Promise<void
     return;
   }
 
-  if (imageOwnsFormation(ctx, app)) {
+  const owner = imageFormationSource(ctx, app);
+  if (owner === "app.json") {
+    // Newer Dokku's wording for an app.json formation.
+    throw new DokkuError(`App ${app} contains an app.json file with a formations key and cannot be manually scaled`);
+  }
+  if (owner === "DOKKU_SCALE") {
     throw new DokkuError(`App ${app} contains DOKKU_SCALE file and cannot be manually scaled`);
   }
   const updates = parseScaleTuples(tuples);

@@ -32,6 +32,21 @@ export function imageOwnsFormation(ctx: Context, app: string): boolean {
 }
 
 /**
+ * Marker next to the Procfile copy, present while the image's formation
+ * came from app.json rather than a DOKKU_SCALE file (DOKKU_SCALE.extracted
+ * holds the formation either way).
+ */
+export function appJsonFormationMarkerPath(ctx: Context, app: string): string {
+  return join(ctx.paths.psDataDir(app), "formation-from-app.json");
+}
+
+/** Which image file owns the formation, if any. */
+export function imageFormationSource(ctx: Context, app: string): "DOKKU_SCALE" | "app.json" | undefined {
+  if (!imageOwnsFormation(ctx, app)) return undefined;
+  return exists(appJsonFormationMarkerPath(ctx, app)) ? "app.json" : "DOKKU_SCALE";
+}
+
+/**
  * The app's current formation from DOKKU_SCALE, with Dokku's warnings for
  * bad lines. Undefined when the file does not exist.
  */

@@ -14,7 +14,7 @@ import { readFilesFromImage } from "../adapters/image-files.ts";
 import { log } from "../adapters/log.ts";
 import { EXTRACTED_SCALE_FILE, SCALE_FILE } from "../adapters/paths.ts";
 import type { Context } from "./context.ts";
-import { procfileCopyPath, updateScaleFile, writeFormation } from "./formation.ts";
+import { appJsonFormationMarkerPath, procfileCopyPath, updateScaleFile, writeFormation } from "./formation.ts";
 
 export const imageName = (app: string, tag: string | undefined): string => `dokku/${app}:${tag || "latest"}`;
 
@@ -74,6 +74,8 @@ export async function extractProcessFiles(ctx: Context, app: string, tag: string
   const extracted = ctx.paths.appFile(app, EXTRACTED_SCALE_FILE);
   if (found.formation) {
     // The image owns the formation: keep a copy (its presence locks ps:scale).
+    if (found.formation.source === "app.json") writeFileAtomic(appJsonFormationMarkerPath(ctx, app), "", 0o644);
+    else removeIfExists(appJsonFormationMarkerPath(ctx, app));
     writeFileAtomic(extracted, found.formation.text, 0o600);
     const types = found.procfile?.map((e) => e.processType);
     writeFormation(ctx, app, applyScaleUpdates(found.formation.formation, new Map(), types));
@@ -82,6 +84,7 @@ export async function extractProcessFiles(ctx: Context, app: string, tag: string
   }
   // The image stopped shipping a formation: hand scaling back to ps:scale,
   // starting again from the Procfile as Dokku does.
+  removeIfExists(appJsonFormationMarkerPath(ctx, app));
   if (removeIfExists(extracted)) removeIfExists(ctx.paths.appFile(app, SCALE_FILE));
   if (exists(ctx.paths.appFile(app, SCALE_FILE))) {
     log.info1Quiet("DOKKU_SCALE file exists");

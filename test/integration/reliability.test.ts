@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { DOKKU, Host, PROCFILE_WEB_WORKER, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
@@ -65,7 +65,9 @@ describe("concurrent and interrupted ps commands", () => {
       assert.match(options, /^--restart=\S+\n$/, `DOCKER_OPTIONS_DEPLOY intact after kill ${i}`);
       assertRestartPolicy(options.trim().slice("--restart=".length));
       const propDir = join(host.lib, "config", "ps", app);
-      for (const name of readdirSync(propDir).filter((n) => !n.endsWith(".tmp"))) {
+      // Absent until the first ps:set gets far enough to write it.
+      const written = existsSync(propDir) ? readdirSync(propDir) : [];
+      for (const name of written.filter((n) => !n.endsWith(".tmp"))) {
         const value = readFileSync(join(propDir, name), "utf8");
         if (name === "restart-policy") assertRestartPolicy(value);
       }
