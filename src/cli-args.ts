@@ -31,6 +31,8 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
   const joined: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
+    // ps defines no one-letter flags: pflag refuses any `-x` shorthand.
+    if (/^-[^-]/.test(token)) throw new DokkuError(`unknown shorthand flag: '${token.charAt(1)}' in ${token}`, USAGE_EXIT);
     const name = token.startsWith("--") ? token.slice(2) : undefined;
     if (name !== undefined && spec.freeFlags && name !== "" && !strings.includes(name.split("=")[0] as string) && !booleans.includes(name)) {
       // A free flag never takes a value (Dokku's ParseReportArgs): keep it

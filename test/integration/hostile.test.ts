@@ -227,7 +227,7 @@ describe("hostile command-line input is refused without writing", () => {
       const exists = /^[a-z0-9][^/:_A-Z]*$/.test(name) && !/\s|\.\.|\\/.test(name) && name.length <= 200;
       // A name that starts with "-" is read as a flag, as pflag reads it: a usage error.
       const message = name.startsWith("-")
-        ? /unknown flag/
+        ? /unknown (shorthand )?flag/
         : exists
           ? /App .* does not exist/
           : /App name must begin with lowercase alphanumeric character|Please specify an app|does not exist/;
