@@ -7,7 +7,7 @@
  *   BENCH_ONLY=P1,P2  npm run bench     # a subset
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -207,7 +207,7 @@ async function benchReport(): Promise<void> {
 /** P4: `ps:restart --all --parallel -1` vs `--parallel 1` over 20 deployed apps. */
 async function benchRestartAll(): Promise<void> {
   // The P3 apps (if any) would join --all: start from a clean host for this figure.
-  for (const entry of (await sh("bash", ["-c", `ls ${host.home}`])).split("\n").filter((a) => a.startsWith("p3-"))) {
+  for (const entry of readdirSync(host.home).filter((a) => a.startsWith("p3-"))) {
     await host.dokku("apps:destroy", entry, "--force");
   }
   const seed = await host.createApp("p4-seed");

@@ -23,3 +23,13 @@ export function assertAppNameShape(app: string | undefined): asserts app is stri
     );
   }
 }
+
+/** assertAppNameShape as a predicate. */
+export function isAppNameShape(app: string): boolean {
+  try {
+    assertAppNameShape(app);
+    return true;
+  } catch {
+    return false;
+  }
+}

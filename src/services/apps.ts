@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { assertAppNameShape } from "../core/app-name.ts";
+import { assertAppNameShape, isAppNameShape } from "../core/app-name.ts";
 import { APP_NOT_FOUND_EXIT, DokkuError } from "../core/errors.ts";
 import { isDirectory } from "../adapters/files.ts";
 import { triggerOutput } from "../adapters/plugn.ts";
@@ -12,12 +12,17 @@ export function verifyApp(ctx: Context, app: string | undefined): string {
   return app;
 }
 
-/** Every app: the non-hidden directories under DOKKU_ROOT, sorted. */
+/**
+ * Every app: the non-hidden directories under DOKKU_ROOT whose names pass
+ * the app-name rule, sorted. A directory no app could have been created
+ * under (`--all`, `Foo`) is not an app: its name is never passed on as an
+ * argument (a child `ps:restart --all` would recurse) nor used as a path.
+ */
 export function listApps(ctx: Context): string[] {
   let names: string[];
   try {
     names = readdirSync(ctx.paths.dokkuRoot, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+      .filter((e) => e.isDirectory() && !e.name.startsWith(".") && isAppNameShape(e.name))
       .map((e) => e.name);
   } catch {
     return [];

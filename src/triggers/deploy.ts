@@ -1,5 +1,6 @@
 import { DokkuError } from "../core/errors.ts";
-import { procfileCommand } from "../core/procfile.ts";
+import { assertImageTag } from "../core/image-tag.ts";
+import { isValidProcessType, procfileCommand } from "../core/procfile.ts";
 import { ensureDir, readIfExists, writeFileAtomic } from "../adapters/files.ts";
 import { log } from "../adapters/log.ts";
 import { verifyApp } from "../services/apps.ts";
@@ -10,7 +11,7 @@ import { extractProcessFiles, imageName, readImageProcessFiles } from "../servic
 /** `pre-deploy <app> <tag>`: Procfile and formation from the image being deployed. */
 export async function preDeploy(ctx: Context, [app, tag]: string[]): Promise<void> {
   verifyApp(ctx, app);
-  await extractProcessFiles(ctx, app as string, tag);
+  await extractProcessFiles(ctx, app as string, tag ? assertImageTag(tag) : undefined);
 }
 
 /**
@@ -20,6 +21,7 @@ export async function preDeploy(ctx: Context, [app, tag]: string[]): Promise<voi
  */
 export async function procfileGetCommand(ctx: Context, [app, type, portText]: string[]): Promise<void> {
   verifyApp(ctx, app);
+  if (!isValidProcessType(type ?? "")) throw new DokkuError(`Invalid process type ${JSON.stringify(type ?? "")}`);
   const port = /^[0-9]+$/.test(portText ?? "") ? Number(portText) : 5000;
   let entries = readProcfileCopy(ctx, app as string);
   if (entries === undefined) {

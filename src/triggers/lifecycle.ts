@@ -1,4 +1,6 @@
 import { readdirSync, rmSync } from "node:fs";
+import { assertAppNameShape } from "../core/app-name.ts";
+import { DokkuError } from "../core/errors.ts";
 import { serializeFormation } from "../core/formation.ts";
 import { ensureDir } from "../adapters/files.ts";
 import { log } from "../adapters/log.ts";
@@ -18,9 +20,14 @@ export function postCreate(ctx: Context, [app]: string[]): void {
   updateScaleFile(ctx, app as string);
 }
 
-/** `post-delete <app>`: forget everything ps kept for the app. */
+/**
+ * `post-delete <app>`: forget everything ps kept for the app. The app dir is
+ * gone by now, so only the name's shape can be checked, and it must be: the
+ * name becomes a path to remove recursively (`../x` would leave the data dir).
+ */
 export function postDelete(ctx: Context, [app]: string[]): void {
   if (!app) return;
+  assertAppNameShape(app);
   rmSync(ctx.paths.psDataDir(app), { recursive: true, force: true });
   ctx.props.destroy(app);
 }
@@ -42,6 +49,11 @@ export function install(ctx: Context): void {
 /** `post-app-clone-setup <old> <new>` / `post-app-rename-setup <old> <new>`. */
 export function cloneSetup(ctx: Context, [from, to]: string[], rename: boolean): void {
   if (!from || !to) return;
+  // Both names become property paths (read from one, written to the other).
+  assertAppNameShape(from);
+  assertAppNameShape(to);
+  // Renaming onto itself would copy the properties onto themselves, then destroy them.
+  if (from === to) throw new DokkuError(`Unable to ${rename ? "rename" : "clone"} ${from} onto itself`);
   ctx.props.clone(from, to);
   if (rename) ctx.props.destroy(from);
 }
