@@ -1,6 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { randomBytes } from "node:crypto";
 
 /** The file's text, or undefined when it does not exist. */
 export function readIfExists(path: string): string | undefined {
@@ -29,6 +28,8 @@ export function isDirectory(path: string): boolean {
   }
 }
 
+let tmpCounter = 0;
+
 /**
  * Writes a file so that a reader (or a crash) never sees half of it: a
  * temporary file in the same directory, fsynced, renamed over the target,
@@ -36,7 +37,9 @@ export function isDirectory(path: string): boolean {
  */
 export function writeFileAtomic(path: string, content: string, mode = 0o600): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  // pid + counter + random is unique enough for an O_EXCL create; node:crypto
+  // would cost every trigger ~10 ms of start-up just to load.
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${++tmpCounter}${Math.random().toString(36).slice(2, 8)}.tmp`);
   const fd = openSync(tmp, "wx", mode);
   try {
     writeSync(fd, content);
