@@ -28,6 +28,16 @@ const vendorAsExternal = {
 };
 await build({ ...common, entryPoints: { ps: "src/entry.ts" }, outdir: "dist", format: "cjs", outExtension: { ".js": ".cjs" }, plugins: [vendorAsExternal] });
 
+// dockerode's optional transports (ssh://, BuildKit gRPC) are replaced by a
+// stub that fails loudly if ever used: see scripts/vendor/unsupported.cjs.
+const UNUSED = /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader|protobufjs)$/;
+const stubUnused = {
+  name: "stub-unused",
+  setup(b) {
+    b.onResolve({ filter: UNUSED }, () => ({ path: new URL("./vendor/unsupported.cjs", import.meta.url).pathname }));
+  },
+};
+
 // Dependencies: ESM (execa and p-queue are ESM-only). Bundled CommonJS
 // dependencies call require() for Node built-ins and use __dirname.
 await build({
@@ -38,8 +48,7 @@ await build({
   splitting: true,
   outExtension: { ".js": ".mjs" },
   chunkNames: "chunk-[hash]",
-  // ssh2 (used by dockerode only for ssh:// engines) has optional native
-  // add-ons; it falls back to pure JS when they are missing.
+  plugins: [stubUnused],
   external: ["cpu-features", "*.node"],
   banner: {
     js: [

@@ -4,7 +4,6 @@
 set -eo pipefail
 cd "$(dirname "$0")/.."
 rm -f subcommands/* triggers/*
-for name in "$@"; do :; done
 node --import tsx -e '
 import("./src/main.ts").then((m) => {
   console.log(JSON.stringify({ subcommands: m.subcommandNames(), triggers: m.triggerNames() }));
@@ -13,5 +12,8 @@ for name in $(node -e 'console.log(require("/tmp/dokku-ps-names.json").subcomman
   install -m 0755 scripts/shim-subcommand.sh "subcommands/$name"
 done
 for name in $(node -e 'console.log(require("/tmp/dokku-ps-names.json").triggers.join(" "))'); do
-  install -m 0755 scripts/shim-trigger.sh "triggers/$name"
+  # The two per-container triggers have shims with a precomputed fast path.
+  template=scripts/shim-trigger.sh
+  [[ -f "scripts/shim-$name.sh" ]] && template="scripts/shim-$name.sh"
+  install -m 0755 "$template" "triggers/$name"
 done

@@ -36,27 +36,37 @@ export async function readFilesFromImage(
   options: ReadImageFilesOptions,
 ): Promise<Map<string, ImageFile | undefined>> {
   return withEngine(async (d) => {
-    let info: Dockerode.ImageInspectInfo;
-    try {
-      info = await d.getImage(image).inspect();
-    } catch (error) {
+    // The image's WORKDIR and the throw-away container are independent: ask
+    // for both at once. A missing image fails both with a 404.
+    const [inspected, created] = await Promise.allSettled([
+      d.getImage(image).inspect(),
+      d.createContainer({
+        Image: image,
+        // Never started: the command only has to satisfy the engine for images without CMD.
+        Cmd: ["/dokku-ps-never-started"],
+        Labels: { "com.dokku.app-name": options.app, "com.dokku.container-type": "ps-extract", dokku: "" },
+        NetworkDisabled: true,
+        HostConfig: { NetworkMode: "none" },
+      }),
+    ]);
+    if (inspected.status === "rejected" || created.status === "rejected") {
+      if (created.status === "fulfilled") await created.value.remove({ force: true, v: true }).catch(() => undefined);
+      const error = inspected.status === "rejected" ? inspected.reason : (created as PromiseRejectedResult).reason;
       if (isNotFound(error)) throw new DokkuError(`App image (${image}) not found`);
       throw error;
     }
-    const container = await d.createContainer({
-      Image: image,
-      // Never started: the command only has to satisfy the engine for images without CMD.
-      Cmd: ["/dokku-ps-never-started"],
-      Labels: { "com.dokku.app-name": options.app, "com.dokku.container-type": "ps-extract", dokku: "" },
-      NetworkDisabled: true,
-      HostConfig: { NetworkMode: "none" },
-    });
+    const container = created.value;
+    const workingDir = inspected.value.Config?.WorkingDir ?? "";
     try {
+      // Every candidate path of every file at once; then, per file, the first
+      // candidate in priority order that exists wins (or refuses the deploy).
       const found = await Promise.all(
         names.map(async (name) => {
-          for (const path of candidatePaths(name, info.Config?.WorkingDir ?? "")) {
-            const content = await readOne(container, path, name, options.maxBytes);
-            if (content !== undefined) return [name, { path, content }] as const;
+          const paths = candidatePaths(name, workingDir);
+          const attempts = await Promise.allSettled(paths.map((path) => readOne(container, path, name, options.maxBytes)));
+          for (const [i, attempt] of attempts.entries()) {
+            if (attempt.status === "rejected") throw attempt.reason;
+            if (attempt.value !== undefined) return [name, { path: paths[i] as string, content: attempt.value }] as const;
           }
           return [name, undefined] as const;
         }),

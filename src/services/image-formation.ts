@@ -14,6 +14,7 @@ import { readFilesFromImage } from "../adapters/image-files.ts";
 import { log } from "../adapters/log.ts";
 import { EXTRACTED_SCALE_FILE, SCALE_FILE } from "../adapters/paths.ts";
 import type { Context } from "./context.ts";
+import { writeHotAnswers } from "./hot-answers.ts";
 import { appJsonFormationMarkerPath, procfileCopyPath, updateScaleFile, writeFormation } from "./formation.ts";
 
 export const imageName = (app: string, tag: string | undefined): string => `dokku/${app}:${tag || "latest"}`;
@@ -70,6 +71,8 @@ export async function extractProcessFiles(ctx: Context, app: string, tag: string
     log.info1Quiet("No Procfile found in app image");
     removeIfExists(procfileCopyPath(ctx, app));
   }
+
+  writeHotAnswers(ctx, app, found.procfile);
 
   const extracted = ctx.paths.appFile(app, EXTRACTED_SCALE_FILE);
   if (found.formation) {

@@ -8,6 +8,7 @@ import { readIfExists, writeFileAtomic } from "../adapters/files.ts";
 import { DOCKER_OPTIONS_DEPLOY } from "../adapters/paths.ts";
 import { GLOBAL_APP } from "../adapters/properties.ts";
 import type { Context } from "./context.ts";
+import { clearHotAnswers } from "./hot-answers.ts";
 
 /**
  * Where the restart policy lives. Dokku 0.24 keeps it as a `--restart=`
@@ -37,6 +38,8 @@ export function effectiveRestartPolicy(ctx: Context, app: string): RestartPolicy
 
 /** Rewrites the app's `--restart=` docker option to `policy` (file kept sorted, as Dokku does). */
 export function writeDockerOptionsPolicy(ctx: Context, app: string, policy: RestartPolicy): void {
+  // The precomputed docker-args-process-deploy answer may now be stale.
+  clearHotAnswers(ctx, app);
   const file = ctx.paths.appFile(app, DOCKER_OPTIONS_DEPLOY);
   const before = readIfExists(file) ?? "";
   const after = withRestartPolicy(before, policy);

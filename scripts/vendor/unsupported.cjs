@@ -1,0 +1,9 @@
+// Stands in for dependencies of dockerode that dokku-ps never uses: ssh2
+// (ssh:// engines) and gRPC/protobuf (BuildKit sessions and progress). They
+// are 1.6 MB of code that every Docker-using trigger would otherwise load.
+// Any use fails loudly instead of silently doing nothing.
+const unsupported = (name) =>
+  function unsupportedDependency() {
+    throw new Error(`dokku-ps talks to the Docker engine over its local socket; ${name} is not bundled`);
+  };
+module.exports = new Proxy({}, { get: (_target, prop) => (prop === "__esModule" ? false : unsupported(String(prop))) });
