@@ -5,36 +5,34 @@ import { DokkuError } from "../core/errors.ts";
 import { candidatePaths } from "../core/image-paths.ts";
 import { engineError, isNotFound, withEngine } from "./docker.ts";
 
-/** A file read out of an image: its text and where it was found. */
-export interface ImageFile {
-  readonly path: string;
-  readonly content: string;
-}
-
-export interface ReadImageFilesOptions {
+export interface ImageReaderOptions {
   /** Labels the throw-away container so cleanup tools can attribute it. */
   readonly app: string;
   /** Files larger than this are refused (they are app-controlled input). */
   readonly maxBytes: number;
 }
 
+/** Finds and reads small app files inside one image. */
+export interface ImageReader {
+  /** Where `name` is (WORKDIR, then /app, then /; first that exists), or undefined. */
+  locate(name: string): Promise<string | undefined>;
+  /** The text of the regular file at `path`, validated as untrusted input. */
+  read(path: string, label: string): Promise<string>;
+}
+
 /**
- * Reads small app files (DOKKU_SCALE, Procfile, app.json) out of a built
- * image: ONE throw-away container (never started) and one archive request
- * per candidate path, streamed through tar-stream. Nothing is exported and
- * nothing but the requested file's bytes is buffered, so the cost does not
- * grow with the image size.
+ * Opens a built image for reading small app files (DOKKU_SCALE, Procfile,
+ * app.json): ONE throw-away container, created but never started, removed
+ * when `fn` settles. Nothing is exported and nothing but the requested
+ * files' bytes is buffered, so the cost does not grow with the image size.
  *
- * Each name resolves against WORKDIR, then /app, then / (first found wins).
- * Missing files map to undefined. A path that is not a regular file
- * (symlink, directory, device), is too large, or comes with extra tar
- * entries is refused with a DokkuError.
+ * Finding a file costs a HEAD (a stat) per candidate path, which the engine
+ * answers in milliseconds; reading one costs a tar stream the engine builds
+ * in a re-executed helper (~0.1 s each), so only the files actually needed
+ * are read. A path that is not a regular file (symlink, directory, device),
+ * is too large, or comes with extra tar entries is refused with a DokkuError.
  */
-export async function readFilesFromImage(
-  image: string,
-  names: readonly string[],
-  options: ReadImageFilesOptions,
-): Promise<Map<string, ImageFile | undefined>> {
+export async function withImageFiles<T>(image: string, options: ImageReaderOptions, fn: (reader: ImageReader) => Promise<T>): Promise<T> {
   return withEngine(async (d) => {
     // The image's WORKDIR and the throw-away container are independent: ask
     // for both at once. A missing image fails both with a 404.
@@ -57,36 +55,39 @@ export async function readFilesFromImage(
     }
     const container = created.value;
     const workingDir = inspected.value.Config?.WorkingDir ?? "";
+    const reader: ImageReader = {
+      locate: async (name) => {
+        const paths = candidatePaths(name, workingDir);
+        const found = await Promise.all(paths.map((path) => pathExists(container, path)));
+        return paths[found.indexOf(true)];
+      },
+      read: async (path, label) => {
+        let archive: NodeJS.ReadableStream;
+        try {
+          archive = await container.getArchive({ path });
+        } catch (error) {
+          throw engineError(error);
+        }
+        return readSingleFileFromTar(archive as unknown as Readable, posix.basename(path), label, options.maxBytes);
+      },
+    };
     try {
-      // Every candidate path of every file at once; then, per file, the first
-      // candidate in priority order that exists wins (or refuses the deploy).
-      const found = await Promise.all(
-        names.map(async (name) => {
-          const paths = candidatePaths(name, workingDir);
-          const attempts = await Promise.allSettled(paths.map((path) => readOne(container, path, name, options.maxBytes)));
-          for (const [i, attempt] of attempts.entries()) {
-            if (attempt.status === "rejected") throw attempt.reason;
-            if (attempt.value !== undefined) return [name, { path: paths[i] as string, content: attempt.value }] as const;
-          }
-          return [name, undefined] as const;
-        }),
-      );
-      return new Map<string, ImageFile | undefined>(found);
+      return await fn(reader);
     } finally {
       await container.remove({ force: true, v: true }).catch(() => undefined);
     }
   });
 }
 
-async function readOne(container: Dockerode.Container, path: string, label: string, maxBytes: number): Promise<string | undefined> {
-  let archive: NodeJS.ReadableStream;
+/** A HEAD on the archive endpoint: the engine stats the path without building a tar. */
+async function pathExists(container: Dockerode.Container, path: string): Promise<boolean> {
   try {
-    archive = await container.getArchive({ path });
+    await container.infoArchive({ path });
+    return true;
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (isNotFound(error)) return false;
     throw engineError(error);
   }
-  return readSingleFileFromTar(archive as unknown as Readable, posix.basename(path), label, maxBytes);
 }
 
 /**

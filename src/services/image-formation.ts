@@ -10,7 +10,7 @@ import {
 } from "../core/formation.ts";
 import { parseProcfile, type ProcfileEntry } from "../core/procfile.ts";
 import { ensureDir, exists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
-import { readFilesFromImage } from "../adapters/image-files.ts";
+import { withImageFiles } from "../adapters/image-files.ts";
 import { log } from "../adapters/log.ts";
 import { EXTRACTED_SCALE_FILE, SCALE_FILE } from "../adapters/paths.ts";
 import type { Context } from "./context.ts";
@@ -32,11 +32,17 @@ export interface ImageProcessFiles {
  * throw-away container) and validates them as untrusted input.
  */
 export async function readImageProcessFiles(app: string, image: string): Promise<ImageProcessFiles> {
-  const files = await readFilesFromImage(image, ["Procfile", "DOKKU_SCALE", "app.json"], { app, maxBytes: MAX_FORMATION_FILE_BYTES });
-  const procfileText = files.get("Procfile")?.content;
+  const { procfileText, scaleText, appJsonText } = await withImageFiles(image, { app, maxBytes: MAX_FORMATION_FILE_BYTES }, async (files) => {
+    const [procfilePath, scalePath, appJsonPath] = await Promise.all(["Procfile", "DOKKU_SCALE", "app.json"].map((name) => files.locate(name)));
+    const [procfileText, scaleText] = await Promise.all([
+      procfilePath === undefined ? undefined : files.read(procfilePath, "Procfile"),
+      scalePath === undefined ? undefined : files.read(scalePath, "DOKKU_SCALE"),
+    ]);
+    // DOKKU_SCALE wins over an app.json formation, so app.json is read only without one.
+    const appJsonText = scalePath === undefined && appJsonPath !== undefined ? await files.read(appJsonPath, "app.json") : undefined;
+    return { procfileText, scaleText, appJsonText };
+  });
   const procfile = procfileText === undefined ? undefined : parseProcfile(procfileText);
-  const scaleText = files.get("DOKKU_SCALE")?.content;
-  const appJsonText = files.get("app.json")?.content;
   let formation: ImageProcessFiles["formation"];
   if (scaleText !== undefined) {
     formation = { formation: parseImageScaleFile(scaleText), source: "DOKKU_SCALE", text: scaleText };
