@@ -52,6 +52,10 @@ describe("git push deploys the image's formation", () => {
     assert.equal(scale.code, 0);
     assert.equal(scale.stdout, `-----> Scaling for ${app}\nproctype: qty\n--------: ---\nweb:  1\nworker: 2\n`);
 
+    const json = await host.dokku("ps:scale", app, "--format", "json");
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), { web: 1, worker: 2 });
+
     const refused = await host.dokku("ps:scale", app, "worker=3");
     assert.equal(refused.code, 1);
     assert.equal(refused.stderr, ` !     App ${app} contains DOKKU_SCALE file and cannot be manually scaled\n`);
