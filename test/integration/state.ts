@@ -17,6 +17,8 @@ export function treeHash(...roots: string[]): string {
       return;
     }
     for (const name of entries) {
+      // The deploy lock's (empty) file is how flock works, not state.
+      if (name === ".deploy.lock") continue;
       const path = join(dir, name);
       const st = lstatSync(path);
       const r = `${rel}/${name}`;

@@ -20,9 +20,11 @@ after(async () => {
 
 async function stopEngine(): Promise<void> {
   await execa("pkill", ["-x", "dockerd"], { reject: false });
-  for (let i = 0; i < 60; i++) {
-    const r = await execa("docker", ["info"], { reject: false });
-    if (r.exitCode !== 0) return;
+  // Down means the process is gone, not only the API: a restart while it
+  // still exits would find its pid file.
+  for (let i = 0; i < 120; i++) {
+    const alive = await execa("pgrep", ["-x", "dockerd"], { reject: false });
+    if (alive.exitCode !== 0) return;
     await new Promise((res) => setTimeout(res, 500));
   }
   throw new Error("dockerd did not stop");
