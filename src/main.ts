@@ -63,11 +63,7 @@ const TRIGGERS: Record<string, Trigger> = {
   "pre-deploy": async (ctx, args) => (await deploy()).preDeploy(ctx, args),
   "post-deploy": async (ctx, args) => (await deploy()).postDeploy(ctx, args),
   "procfile-get-command": async (ctx, args) => (await deploy()).procfileGetCommand(ctx, args),
-  "app-restart": async (ctx, args) => {
-    const { withDeployLock } = await import("./adapters/deploy-lock.ts");
-    const { verifyApp } = await import("./services/apps.ts");
-    await withDeployLock(ctx.paths, verifyApp(ctx, args[0]), async () => (await lifecycleCommands()).appRestartTrigger(ctx, args));
-  },
+  "app-restart": async (ctx, args) => underDeployLock(ctx, args[0], async () => (await lifecycleCommands()).appRestartTrigger(ctx, args)),
   "post-app-clone": async (ctx, args) => (await lifecycleCommands()).postAppCloneOrRenameTrigger(ctx, args),
   "post-app-rename": async (ctx, args) => (await lifecycleCommands()).postAppCloneOrRenameTrigger(ctx, args),
   report: async (ctx, args) => (await import("./commands/report.ts")).reportTrigger(ctx, args),
@@ -109,10 +105,14 @@ async function dispatch(kind: string, name: string, argv: string[]): Promise<voi
     await run();
     return;
   }
+  await underDeployLock(ctx, lockApp, run);
+}
+
+/** Runs `fn` holding the app's deploy lock (the app is validated first). */
+async function underDeployLock(ctx: Context, app: string | undefined, fn: () => Promise<void>): Promise<void> {
   const { verifyApp } = await import("./services/apps.ts");
   const { withDeployLock } = await import("./adapters/deploy-lock.ts");
-  verifyApp(ctx, lockApp);
-  await withDeployLock(ctx.paths, lockApp, run);
+  await withDeployLock(ctx.paths, verifyApp(ctx, app), fn);
 }
 
 /** Prints a user error as Dokku does and returns the exit code. */
