@@ -11,9 +11,10 @@ import("./src/main.ts").then((m) => {
 for name in $(node -e 'console.log(require("/tmp/dokku-ps-names.json").subcommands.join(" "))'); do
   install -m 0755 scripts/shim-subcommand.sh "subcommands/$name"
 done
+# Triggers with a shell fast path: the labels of ps_fast's case in fast-paths.sh.
+fast=" $(sed -nE 's/^  ([a-z| -]+)\) ps_fast_.*/\1/p' scripts/fast-paths.sh | tr -d '|' | tr -s ' \n' '  ') "
 for name in $(node -e 'console.log(require("/tmp/dokku-ps-names.json").triggers.join(" "))'); do
-  # The two per-container triggers have shims with a precomputed fast path.
   template=scripts/shim-trigger.sh
-  [[ -f "scripts/shim-$name.sh" ]] && template="scripts/shim-$name.sh"
+  [[ "$fast" == *" $name "* ]] && template=scripts/shim-fast.sh
   install -m 0755 "$template" "triggers/$name"
 done

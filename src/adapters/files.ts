@@ -35,14 +35,15 @@ let tmpCounter = 0;
  * temporary file in the same directory, fsynced, renamed over the target,
  * then the directory fsynced so the rename itself is durable.
  */
-export function writeFileAtomic(path: string, content: string, mode = 0o600): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array, mode = 0o600): void {
   const dir = dirname(path);
   // pid + counter + random is unique enough for an O_EXCL create; node:crypto
   // would cost every trigger ~10 ms of start-up just to load.
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${++tmpCounter}${Math.random().toString(36).slice(2, 8)}.tmp`);
   const fd = openSync(tmp, "wx", mode);
   try {
-    writeSync(fd, content);
+    if (typeof content === "string") writeSync(fd, content);
+    else writeSync(fd, content);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

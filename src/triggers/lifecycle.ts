@@ -1,5 +1,5 @@
 import { readdirSync, rmSync } from "node:fs";
-import { assertAppNameShape } from "../core/app-name.ts";
+import { assertAppNameShape, isAppNameShape } from "../core/app-name.ts";
 import { DokkuError } from "../core/errors.ts";
 import { serializeFormation } from "../core/formation.ts";
 import { ensureDir } from "../adapters/files.ts";
@@ -32,10 +32,17 @@ export function postDelete(ctx: Context, [app]: string[]): void {
   ctx.props.destroy(app);
 }
 
-/** `install`: property and data dirs, and adoption of apps created by Dokku's own ps. */
+/**
+ * `install` (also on every plugin upgrade): property and data dirs, and
+ * adoption of apps created by Dokku's own ps. Files that passed the previous
+ * version's validation are forgotten: its rules may differ.
+ */
 export function install(ctx: Context): void {
   ctx.props.setup();
   ensureDir(join(ctx.paths.libRoot, "data", "ps"));
+  for (const app of listDataDirs(ctx)) {
+    if (isAppNameShape(app)) rmSync(join(ctx.paths.psDataDir(app), "validated"), { recursive: true, force: true });
+  }
   for (const app of listApps(ctx)) {
     try {
       ensureDir(ctx.paths.psDataDir(app));

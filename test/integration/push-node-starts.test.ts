@@ -1,0 +1,78 @@
+/**
+ * Speed guard (issue 5), not a benchmark: which ps triggers start Node
+ * during a `git push`. Once an app has deployed, a push that leaves its
+ * Procfile, DOKKU_SCALE and app.json alone starts Node exactly once, for
+ * pre-deploy (which must read the new image); every other ps trigger of the
+ * push is answered by the shell (scripts/fast-paths.sh). A `node` first on
+ * PATH logs each start, so the count is observed, not assumed.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Host, commitFiles, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
+
+let host: Host;
+let log: string;
+
+before(async () => {
+  const bin = mkdtempSync(join(tmpdir(), "dokku-ps-node-log-"));
+  log = join(bin, "starts.log");
+  writeFileSync(join(bin, "node"), `#!/bin/sh\nprintf '%s\\n' "$*" >>'${log}'\nexec '${process.execPath}' "$@"\n`);
+  chmodSync(join(bin, "node"), 0o755);
+  host = await Host.create({ binDir: bin });
+});
+after(async () => {
+  await host?.destroy();
+});
+
+/** The ps triggers that started Node while `fn` ran. */
+async function nodeTriggersDuring(fn: () => Promise<void>): Promise<string[]> {
+  writeFileSync(log, "");
+  await fn();
+  return readFileSync(log, "utf8")
+    .split("\n")
+    .map((line) => /dist\/ps\.cjs trigger (\S+)/.exec(line)?.[1])
+    .filter((t): t is string => t !== undefined);
+}
+
+test("a push that keeps Procfile, DOKKU_SCALE and app.json starts Node once (pre-deploy)", async () => {
+  const app = await host.createApp("starts");
+  const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n", DOKKU_SCALE: "web=1\nworker=1\n" }));
+
+  const first = await nodeTriggersDuring(async () => {
+    const r = await host.push(app, src);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  // New files are validated by the entry once; the second extract trigger finds them validated.
+  assert.ok(first.includes("post-extract") && !first.includes("core-post-extract"), first.join(" "));
+  assert.ok(first.includes("pre-deploy") && first.includes("core-post-deploy"), first.join(" "));
+  assert.ok(existsSync(join(host.lib, "data", "ps", app, "validated", "DOKKU_SCALE")));
+
+  await commitFiles(src, { "bump.txt": "1" });
+  const second = await nodeTriggersDuring(async () => {
+    const r = await host.push(app, src);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  assert.deepEqual(second, ["pre-deploy"]);
+  assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 1 });
+
+  // A changed DOKKU_SCALE is validated again (and a bad one still stops the push).
+  await commitFiles(src, { DOKKU_SCALE: "web=1\nworker=2\n" });
+  const third = await nodeTriggersDuring(async () => {
+    const r = await host.push(app, src);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  assert.deepEqual(third, ["post-extract", "pre-deploy"]);
+  assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 2 });
+  await commitFiles(src, { DOKKU_SCALE: "web=1\nworker=-2\n" });
+  const bad = await host.push(app, src);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /DOKKU_SCALE/);
+
+  // A plugin upgrade (install) forgets what the old version validated.
+  const install = await host.dokku("plugin:install");
+  assert.equal(install.code, 0, install.stderr);
+  assert.ok(!existsSync(join(host.lib, "data", "ps", app, "validated")));
+});
