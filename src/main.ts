@@ -45,7 +45,7 @@ const SUBCOMMANDS: Record<string, { spec: FlagSpec; load: () => Promise<Subcomma
 
 const lifecycle = () => import("./triggers/lifecycle.ts");
 const deploy = () => import("./triggers/deploy.ts");
-const validateSource: Trigger = async (_ctx, [, dir]) => (await import("./triggers/extract.ts")).validateSource(dir);
+const validateSource: Trigger = async (ctx, [app, dir]) => (await import("./triggers/extract.ts")).validateSource(ctx, app, dir);
 
 const TRIGGERS: Record<string, Trigger> = {
   "post-create": async (ctx, args) => (await lifecycle()).postCreate(ctx, args),
@@ -61,7 +61,6 @@ const TRIGGERS: Record<string, Trigger> = {
   "post-extract": validateSource,
   "core-post-extract": validateSource,
   "pre-deploy": async (ctx, args) => (await deploy()).preDeploy(ctx, args),
-  "post-deploy": async (ctx, args) => (await deploy()).postDeploy(ctx, args),
   "procfile-get-command": async (ctx, args) => (await deploy()).procfileGetCommand(ctx, args),
   "app-restart": async (ctx, args) => underDeployLock(ctx, args[0], async () => (await lifecycleCommands()).appRestartTrigger(ctx, args)),
   "post-app-clone": async (ctx, args) => (await lifecycleCommands()).postAppCloneOrRenameTrigger(ctx, args),

@@ -36,35 +36,3 @@ export async function procfileGetCommand(ctx: Context, [app, type, portText]: st
   const command = procfileCommand(entries, type ?? "", port);
   if (command) log.out(`${command}\n`);
 }
-
-/**
- * `post-deploy <app> …`: every current container must carry the app's
- * restart policy. A container created by something that bypassed
- * docker-args (or before a policy change) is corrected in place.
- */
-export async function postDeploy(ctx: Context, [app]: string[]): Promise<void> {
-  verifyApp(ctx, app);
-  if (ctx.config.scheduler(app as string) !== "docker-local") return;
-  const { containerSlots } = await import("../services/containers.ts");
-  const { effectiveRestartPolicy } = await import("../services/restart-policy.ts");
-  const { fromDockerRestartPolicy, toDockerRestartPolicy } = await import("../core/restart-policy.ts");
-  const { withEngine, isNotFound } = await import("../adapters/docker.ts");
-  const slots = containerSlots(ctx, app as string);
-  if (slots.length === 0) return;
-  const wanted = effectiveRestartPolicy(ctx, app as string);
-  await withEngine(async (d) => {
-    await Promise.all(
-      slots.map(async ({ id }) => {
-        const container = d.getContainer(id);
-        try {
-          const info = await container.inspect();
-          if (fromDockerRestartPolicy(info.HostConfig?.RestartPolicy) === wanted) return;
-          await container.update({ RestartPolicy: toDockerRestartPolicy(wanted) });
-          log.verboseQuiet(`Restart policy of ${info.Name.replace(/^\//, "")} set to ${wanted}`);
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-        }
-      }),
-    );
-  });
-}

@@ -92,7 +92,6 @@ describe("trigger arguments are validated before use", () => {
       ["docker-args-process-deploy", ["latest", "web", "1"]],
       ["procfile-get-command", ["web", "5000"]],
       ["pre-deploy", ["latest"]],
-      ["post-deploy", ["5000", "", "latest"]],
       ["app-restart", []],
       ["report", []],
     ];

@@ -245,19 +245,6 @@ describe("engine-dependent triggers on one deployed app", () => {
     assert.match(missing.stderr, new RegExp(`App image \\(dokku/${app}:no-such-tag\\) not found`));
   });
 
-  test("post-deploy corrects a container whose restart policy was changed behind Dokku's back", async () => {
-    const [web] = await deployedContainers(app);
-    assert.ok(web);
-    const upd = await execa("docker", ["update", "--restart=no", web.id], { reject: false });
-    assert.equal(upd.exitCode, 0, String(upd.stderr));
-    assert.deepEqual((await deployedContainers(app))[0]?.restartPolicy, { Name: "no", MaximumRetryCount: 0 });
-
-    await fireOk("post-deploy", [app, "5000", "", "latest"]);
-    const [fixed] = await deployedContainers(app);
-    assert.equal(fixed?.id, web.id, "corrected in place, not redeployed");
-    assert.deepEqual(fixed?.restartPolicy, { Name: "on-failure", MaximumRetryCount: 10 });
-  });
-
   test("app-restart gives the deployed app new containers", async () => {
     const before = await deployedContainers(app);
     assert.equal(before.length, 1);
