@@ -1,6 +1,7 @@
 // Stands in for dependencies of dockerode that dokku-ps never uses: ssh2
-// (ssh:// engines) and gRPC/protobuf (BuildKit sessions and progress). They
-// are 1.6 MB of code that every Docker-using trigger would otherwise load.
+// (ssh:// engines), gRPC/protobuf/uuid (BuildKit sessions and progress) and
+// tar-fs/dockerignore (build contexts). They are 1.7 MB of code that every
+// Docker-using trigger would otherwise load.
 // Any use fails loudly instead of silently doing nothing.
 const unsupported = (name) =>
   function unsupportedDependency() {

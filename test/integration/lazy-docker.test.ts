@@ -5,7 +5,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -21,6 +21,7 @@ before(async () => {
   const chunks = join(host.lib, "plugins", "enabled", "ps", "dist", "vendor");
   const found = readdirSync(chunks).filter((f) => readFileSync(join(chunks, f), "utf8").includes("docker-modem"));
   assert.equal(found.length, 1, "exactly one file bundles dockerode");
+  assert.deepEqual(readdirSync(chunks).filter((f) => !f.endsWith(".cjs")), [], "every bundle is CommonJS (the recorder sees require())");
   dockerodeChunk = found[0] as string;
 });
 after(async () => {
@@ -29,14 +30,21 @@ after(async () => {
 
 async function modulesLoadedBy(cmd: string, args: string[], mustSucceed = true): Promise<string[]> {
   const record = join(mkdtempSync(join(tmpdir(), "dokku-ps-mods-")), "modules.txt");
-  const hook = join(REPO, "test", "fixtures", "record-modules.mjs");
+  const hook = join(REPO, "test", "fixtures", "record-modules.cjs");
   const r = await execa(cmd, args, {
-    env: host.env({ NODE_OPTIONS: `--import=${hook}`, DOKKU_PS_RECORD_MODULES: record }),
+    env: host.env({ NODE_OPTIONS: `--require=${hook}`, DOKKU_PS_RECORD_MODULES: record }),
     reject: false,
     input: "",
   });
   if (mustSucceed) assert.equal(r.exitCode, 0, `${args.join(" ")}: ${r.stderr}`);
-  return readFileSync(record, "utf8").split("\n").filter(Boolean);
+  return existsSync(record) ? readFileSync(record, "utf8").split("\n").filter(Boolean) : [];
+}
+
+/** A pushed tree the fast path has not seen: the entry validates it. */
+function sourceWithProcfile(): string {
+  const dir = mkdtempSync(join(tmpdir(), "src-"));
+  writeFileSync(join(dir, "Procfile"), "web: sleep 1\n");
+  return dir;
 }
 
 const trigger = (name: string) => join(host.lib, "plugins", "enabled", "ps", name);
@@ -50,7 +58,7 @@ test("no-Docker triggers and subcommands never load the dockerode chunk", async 
     [trigger("post-stop"), [app]],
     [trigger("pre-start"), [app]],
     [trigger("install"), []],
-    [trigger("core-post-extract"), [app, mkdtempSync(join(tmpdir(), "src-")), "abc"]],
+    [trigger("core-post-extract"), [app, sourceWithProcfile(), "abc"]],
     [DOKKU, ["ps:set", app, "restart-policy", "always"]],
     [DOKKU, ["ps:scale", app]],
     [DOKKU, ["ps:report", app, "--ps-restart-policy"]],

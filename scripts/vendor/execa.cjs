@@ -1,2 +1,2 @@
 // Own bundle for execa (see scripts/build.mjs).
-export { execa } from "execa";
+exports.execa = require("execa").execa;

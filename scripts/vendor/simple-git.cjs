@@ -1,2 +1,2 @@
 // Own bundle for simple-git (see scripts/build.mjs).
-export { simpleGit } from "simple-git";
+exports.simpleGit = require("simple-git").simpleGit;

@@ -1,2 +1,0 @@
-// Own bundle for dockerode (see scripts/build.mjs).
-export { default } from "dockerode";

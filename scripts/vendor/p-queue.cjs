@@ -1,0 +1,2 @@
+// Own bundle for p-queue (see scripts/build.mjs): the class is the export.
+module.exports = require("p-queue").default;

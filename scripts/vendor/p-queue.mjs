@@ -1,2 +1,0 @@
-// Own bundle for p-queue (see scripts/build.mjs).
-export { default } from "p-queue";
