@@ -10,6 +10,8 @@ export interface ImageReaderOptions {
   readonly app: string;
   /** Files larger than this are refused (they are app-controlled input). */
   readonly maxBytes: number;
+  /** Throw-away containers to read through (1 by default; see withImageFiles). */
+  readonly containers?: number;
 }
 
 /** Finds and reads small app files inside one image. */
@@ -18,6 +20,8 @@ export interface ImageReader {
   locate(name: string): Promise<string | undefined>;
   /** The text of the regular file at `path`, validated as untrusted input. */
   read(path: string, label: string): Promise<string>;
+  /** locate + read in one round trip per candidate path: for files always read when present. */
+  readFirst(name: string, label: string): Promise<string | undefined>;
 }
 
 /**
@@ -28,16 +32,21 @@ export interface ImageReader {
  *
  * Finding a file costs a HEAD (a stat) per candidate path, which the engine
  * answers in milliseconds; reading one costs a tar stream the engine builds
- * in a re-executed helper (~0.1 s each), so only the files actually needed
- * are read. A path that is not a regular file (symlink, directory, device),
- * is too large, or comes with extra tar entries is refused with a DokkuError.
+ * in a re-executed helper (~0.13 s and ~0.18 s of engine CPU each on Docker
+ * 20.10), so only the files actually needed are read. A GET of a missing
+ * path is answered as fast as a HEAD, so files that are read whenever they
+ * exist skip the HEAD (`readFirst`). The engine serves one archive request
+ * per container at a time. A path that is not a regular file (symlink,
+ * directory, device), is too large, or comes with extra tar entries is
+ * refused with a DokkuError.
  */
 export async function withImageFiles<T>(image: string, options: ImageReaderOptions, fn: (reader: ImageReader) => Promise<T>): Promise<T> {
+  const lanes = Math.max(1, options.containers ?? 1);
   return withEngine(async (d) => {
-    // The image's WORKDIR and the throw-away container are independent: ask
-    // for both at once. A missing image fails both with a 404.
-    const [inspected, created] = await Promise.allSettled([
-      d.getImage(image).inspect(),
+    // The image's WORKDIR and the throw-away containers are independent: ask
+    // for all at once. A missing image fails every request with a 404.
+    const inspected = d.getImage(image).inspect();
+    const created = Array.from({ length: lanes }, () =>
       d.createContainer({
         Image: image,
         // Never started: the command only has to satisfy the engine for images without CMD.
@@ -46,37 +55,70 @@ export async function withImageFiles<T>(image: string, options: ImageReaderOptio
         NetworkDisabled: true,
         HostConfig: { NetworkMode: "none" },
       }),
-    ]);
-    if (inspected.status === "rejected" || created.status === "rejected") {
-      if (created.status === "fulfilled") await created.value.remove({ force: true, v: true }).catch(() => undefined);
-      const error = inspected.status === "rejected" ? inspected.reason : (created as PromiseRejectedResult).reason;
+    );
+    // Marked handled now: a failed creation is reported where it is awaited.
+    for (const c of created) c.catch(() => undefined);
+    // Load the tar parser while the engine answers, not after.
+    setImmediate(() => void loadTarExtract().catch(() => undefined));
+    const removeAll = async () => {
+      const settled = await Promise.allSettled(created);
+      await Promise.all(settled.map((c) => (c.status === "fulfilled" ? c.value.remove({ force: true, v: true }).catch(() => undefined) : undefined)));
+    };
+    let workingDir: string;
+    try {
+      // The first container is enough to start reading; the others join as they come.
+      const [info] = await Promise.all([inspected, created[0]]);
+      workingDir = info.Config?.WorkingDir ?? "";
+    } catch (error) {
+      await removeAll();
       if (isNotFound(error)) throw new DokkuError(`App image (${image}) not found`);
       throw error;
     }
-    const container = created.value;
-    const workingDir = inspected.value.Config?.WorkingDir ?? "";
+    // Each operation takes the next container: the engine serves one archive
+    // request per container at a time, so separate containers read in parallel.
+    let turn = 0;
+    const nextContainer = () => created[turn++ % lanes] as Promise<Dockerode.Container>;
+    const archiveOf = async (container: Dockerode.Container, path: string, missing: "undefined" | "throw"): Promise<Readable | undefined> => {
+      try {
+        return (await container.getArchive({ path })) as unknown as Readable;
+      } catch (error) {
+        if (missing === "undefined" && isNotFound(error)) return undefined;
+        throw engineError(error);
+      }
+    };
     const reader: ImageReader = {
       locate: async (name) => {
+        const container = await nextContainer();
         const paths = candidatePaths(name, workingDir);
         const found = await Promise.all(paths.map((path) => pathExists(container, path)));
         return paths[found.indexOf(true)];
       },
       read: async (path, label) => {
-        let archive: NodeJS.ReadableStream;
-        try {
-          archive = await container.getArchive({ path });
-        } catch (error) {
-          throw engineError(error);
+        const archive = (await archiveOf(await nextContainer(), path, "throw")) as Readable;
+        return readSingleFileFromTar(archive, posix.basename(path), label, options.maxBytes);
+      },
+      readFirst: async (name, label) => {
+        const container = await nextContainer();
+        for (const path of candidatePaths(name, workingDir)) {
+          const archive = await archiveOf(container, path, "undefined");
+          if (archive) return readSingleFileFromTar(archive, posix.basename(path), label, options.maxBytes);
         }
-        return readSingleFileFromTar(archive as unknown as Readable, posix.basename(path), label, options.maxBytes);
+        return undefined;
       },
     };
     try {
       return await fn(reader);
     } finally {
-      await container.remove({ force: true, v: true }).catch(() => undefined);
+      await removeAll();
     }
   });
+}
+
+let tarExtract: Promise<typeof import("tar-stream").extract> | undefined;
+function loadTarExtract(): Promise<typeof import("tar-stream").extract> {
+  // tar-stream is CommonJS: under tsx (tests) its exports may arrive under `default`.
+  tarExtract ??= import("tar-stream").then((tar) => tar.extract ?? tar.default?.extract);
+  return tarExtract;
 }
 
 /** A HEAD on the archive endpoint: the engine stats the path without building a tar. */
@@ -96,10 +138,7 @@ async function pathExists(container: Dockerode.Container, path: string): Promise
  * directory or oversized file is never pulled in full.
  */
 export async function readSingleFileFromTar(archive: Readable, expectedName: string, label: string, maxBytes: number): Promise<string> {
-  // tar-stream is CommonJS: bundled, its exports arrive under `default`.
-  const tar = (await import("tar-stream")) as typeof import("tar-stream") & { default?: typeof import("tar-stream") };
-  const extract = tar.extract ?? tar.default?.extract;
-  const ex = extract();
+  const ex = (await loadTarExtract())();
   return new Promise<string>((resolve, reject) => {
     let settled = false;
     let content: Buffer | undefined;

@@ -32,14 +32,15 @@ export interface ImageProcessFiles {
  * throw-away container) and validates them as untrusted input.
  */
 export async function readImageProcessFiles(app: string, image: string): Promise<ImageProcessFiles> {
-  const { procfileText, scaleText, appJsonText } = await withImageFiles(image, { app, maxBytes: MAX_FORMATION_FILE_BYTES }, async (files) => {
-    const [procfilePath, scalePath, appJsonPath] = await Promise.all(["Procfile", "DOKKU_SCALE", "app.json"].map((name) => files.locate(name)));
-    const [procfileText, scaleText] = await Promise.all([
-      procfilePath === undefined ? undefined : files.read(procfilePath, "Procfile"),
-      scalePath === undefined ? undefined : files.read(scalePath, "DOKKU_SCALE"),
+  const { procfileText, scaleText, appJsonText } = await withImageFiles(image, { app, maxBytes: MAX_FORMATION_FILE_BYTES, containers: 2 }, async (files) => {
+    // Procfile and DOKKU_SCALE are read whenever present; app.json only
+    // counts without a DOKKU_SCALE, so it is only located until that is known.
+    const [procfileText, scaleText, appJsonPath] = await Promise.all([
+      files.readFirst("Procfile", "Procfile"),
+      files.readFirst("DOKKU_SCALE", "DOKKU_SCALE"),
+      files.locate("app.json"),
     ]);
-    // DOKKU_SCALE wins over an app.json formation, so app.json is read only without one.
-    const appJsonText = scalePath === undefined && appJsonPath !== undefined ? await files.read(appJsonPath, "app.json") : undefined;
+    const appJsonText = scaleText === undefined && appJsonPath !== undefined ? await files.read(appJsonPath, "app.json") : undefined;
     return { procfileText, scaleText, appJsonText };
   });
   const procfile = procfileText === undefined ? undefined : parseProcfile(procfileText);
