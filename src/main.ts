@@ -4,6 +4,7 @@ import { parseArgs, type FlagSpec, type ParsedArgs } from "./cli-args.ts";
 import type { Context } from "./services/context.ts";
 import { createContext } from "./services/context.ts";
 import { readFileSync } from "node:fs";
+import { settleCleanUps } from "./adapters/cleanup.ts";
 
 /**
  * The one bundled entry behind every `subcommands/<name>`, trigger and the
@@ -135,6 +136,7 @@ export async function main(argv: string[]): Promise<never> {
   } catch (error) {
     code = report(error);
   }
+  await settleCleanUps();
   // Exit explicitly: idle keep-alive sockets (dockerode) must not hold the process.
   process.exit(code);
 }

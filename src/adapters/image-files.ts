@@ -3,11 +3,14 @@ import type { Readable } from "node:stream";
 import { posix } from "node:path";
 import { DokkuError } from "../core/errors.ts";
 import { candidatePaths } from "../core/image-paths.ts";
+import { cleanUpBeforeExit } from "./cleanup.ts";
 import { engineError, isNotFound, withEngine } from "./docker.ts";
 
 export interface ImageReaderOptions {
   /** Labels the throw-away container so cleanup tools can attribute it. */
   readonly app: string;
+  /** The image's WORKDIR (from inspectImage), where app files are looked for first. */
+  readonly workingDir: string;
   /** Files larger than this are refused (they are app-controlled input). */
   readonly maxBytes: number;
   /** Throw-away containers to read through (1 by default; see withImageFiles). */
@@ -24,10 +27,28 @@ export interface ImageReader {
   readFirst(name: string, label: string): Promise<string | undefined>;
 }
 
+/** What identifies an image's content (its ID, a digest) and where its app lives. */
+export interface ImageIdentity {
+  readonly id: string;
+  readonly workingDir: string;
+}
+
+export async function inspectImage(image: string): Promise<ImageIdentity> {
+  return withEngine(async (d) => {
+    try {
+      const info = await d.getImage(image).inspect();
+      return { id: info.Id, workingDir: info.Config?.WorkingDir ?? "" };
+    } catch (error) {
+      if (isNotFound(error)) throw new DokkuError(`App image (${image}) not found`);
+      throw error;
+    }
+  });
+}
+
 /**
- * Opens a built image for reading small app files (DOKKU_SCALE, Procfile,
- * app.json): ONE throw-away container, created but never started, removed
- * when `fn` settles. Nothing is exported and nothing but the requested
+ * Opens a built image (best by ID, see inspectImage) for reading small app
+ * files (DOKKU_SCALE, Procfile, app.json): throw-away containers, created
+ * but never started, removed once `fn` settles (before the process exits). Nothing is exported and nothing but the requested
  * files' bytes is buffered, so the cost does not grow with the image size.
  *
  * Finding a file costs a HEAD (a stat) per candidate path, which the engine
@@ -43,9 +64,6 @@ export interface ImageReader {
 export async function withImageFiles<T>(image: string, options: ImageReaderOptions, fn: (reader: ImageReader) => Promise<T>): Promise<T> {
   const lanes = Math.max(1, options.containers ?? 1);
   return withEngine(async (d) => {
-    // The image's WORKDIR and the throw-away containers are independent: ask
-    // for all at once. A missing image fails every request with a 404.
-    const inspected = d.getImage(image).inspect();
     const created = Array.from({ length: lanes }, () =>
       d.createContainer({
         Image: image,
@@ -64,20 +82,14 @@ export async function withImageFiles<T>(image: string, options: ImageReaderOptio
       const settled = await Promise.allSettled(created);
       await Promise.all(settled.map((c) => (c.status === "fulfilled" ? c.value.remove({ force: true, v: true }).catch(() => undefined) : undefined)));
     };
-    let workingDir: string;
-    try {
-      // The first container is enough to start reading; the others join as they come.
-      const [info] = await Promise.all([inspected, created[0]]);
-      workingDir = info.Config?.WorkingDir ?? "";
-    } catch (error) {
-      await removeAll();
-      if (isNotFound(error)) throw new DokkuError(`App image (${image}) not found`);
-      throw error;
-    }
+    const workingDir = options.workingDir;
     // Each operation takes the next container: the engine serves one archive
     // request per container at a time, so separate containers read in parallel.
     let turn = 0;
-    const nextContainer = () => created[turn++ % lanes] as Promise<Dockerode.Container>;
+    const nextContainer = () =>
+      (created[turn++ % lanes] as Promise<Dockerode.Container>).catch((error: unknown) => {
+        throw isNotFound(error) ? new DokkuError(`App image (${image}) not found`) : engineError(error);
+      });
     const archiveOf = async (container: Dockerode.Container, path: string, missing: "undefined" | "throw"): Promise<Readable | undefined> => {
       try {
         return (await container.getArchive({ path })) as unknown as Readable;
@@ -109,7 +121,8 @@ export async function withImageFiles<T>(image: string, options: ImageReaderOptio
     try {
       return await fn(reader);
     } finally {
-      await removeAll();
+      // Removal overlaps what the caller does next; the process waits for it before exiting.
+      cleanUpBeforeExit(removeAll());
     }
   });
 }
