@@ -9,8 +9,9 @@ import {
   type Formation,
 } from "../core/formation.ts";
 import { parseProcfile, type ProcfileEntry } from "../core/procfile.ts";
-import { ensureDir, exists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
-import { withImageFiles } from "../adapters/image-files.ts";
+import { join } from "node:path";
+import { ensureDir, exists, readIfExists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
+import { inspectImage, withImageFiles, type ImageIdentity } from "../adapters/image-files.ts";
 import { log } from "../adapters/log.ts";
 import { EXTRACTED_SCALE_FILE, SCALE_FILE } from "../adapters/paths.ts";
 import type { Context } from "./context.ts";
@@ -27,12 +28,59 @@ export interface ImageProcessFiles {
   formation: { formation: Formation; source: "DOKKU_SCALE" | "app.json"; text: string } | undefined;
 }
 
+/** The raw files of one image, as read (undefined: absent, or not needed). */
+interface ImageTexts {
+  procfileText: string | undefined;
+  scaleText: string | undefined;
+  appJsonText: string | undefined;
+}
+
 /**
- * Reads Procfile, DOKKU_SCALE and app.json out of the built image (one
- * throw-away container) and validates them as untrusted input.
+ * Reads Procfile, DOKKU_SCALE and app.json out of the built image and
+ * validates them as untrusted input.
+ *
+ * An image ID is a digest of the image's content, so what was read from one
+ * ID holds for as long as the ID exists: the texts of the last image read
+ * are kept (data/ps/<app>/image-files.json, written only once they passed
+ * validation) and a restart or redeploy of the same image reads nothing
+ * from the engine but the ID. They are validated again on every use.
  */
-export async function readImageProcessFiles(app: string, image: string): Promise<ImageProcessFiles> {
-  const { procfileText, scaleText, appJsonText } = await withImageFiles(image, { app, maxBytes: MAX_FORMATION_FILE_BYTES, containers: 2 }, async (files) => {
+export async function readImageProcessFiles(ctx: Context, app: string, image: string): Promise<ImageProcessFiles> {
+  const identity = await inspectImage(image);
+  const cached = readImageTexts(ctx, app, identity.id);
+  const texts = cached ?? (await readImageTextsFromEngine(app, identity));
+  const found = validateImageTexts(texts);
+  if (!cached) {
+    ensureDir(ctx.paths.psDataDir(app));
+    writeFileAtomic(imageTextsPath(ctx, app), JSON.stringify({ image: identity.id, ...texts }), 0o644);
+  }
+  return found;
+}
+
+const imageTextsPath = (ctx: Context, app: string) => join(ctx.paths.psDataDir(app), "image-files.json");
+
+function readImageTexts(ctx: Context, app: string, imageId: string): ImageTexts | undefined {
+  let saved: unknown;
+  try {
+    saved = JSON.parse(readIfExists(imageTextsPath(ctx, app)) ?? "null");
+  } catch {
+    return undefined; // unreadable: read the image again
+  }
+  const record = saved as Record<string, unknown> | null;
+  if (!record || record["image"] !== imageId) return undefined;
+  const text = (key: string): string | undefined | null => {
+    const value = record[key];
+    return value === undefined ? undefined : typeof value === "string" ? value : null;
+  };
+  const texts = { procfileText: text("procfileText"), scaleText: text("scaleText"), appJsonText: text("appJsonText") };
+  if (Object.values(texts).includes(null)) return undefined;
+  return texts as ImageTexts;
+}
+
+/** Two throw-away containers: Procfile and DOKKU_SCALE are read in parallel. */
+function readImageTextsFromEngine(app: string, identity: ImageIdentity): Promise<ImageTexts> {
+  const options = { app, workingDir: identity.workingDir, maxBytes: MAX_FORMATION_FILE_BYTES, containers: 2 };
+  return withImageFiles(identity.id, options, async (files) => {
     // Procfile and DOKKU_SCALE are read whenever present; app.json only
     // counts without a DOKKU_SCALE, so it is only located until that is known.
     const [procfileText, scaleText, appJsonPath] = await Promise.all([
@@ -43,6 +91,9 @@ export async function readImageProcessFiles(app: string, image: string): Promise
     const appJsonText = scaleText === undefined && appJsonPath !== undefined ? await files.read(appJsonPath, "app.json") : undefined;
     return { procfileText, scaleText, appJsonText };
   });
+}
+
+function validateImageTexts({ procfileText, scaleText, appJsonText }: ImageTexts): ImageProcessFiles {
   const procfile = procfileText === undefined ? undefined : parseProcfile(procfileText);
   let formation: ImageProcessFiles["formation"];
   if (scaleText !== undefined) {
@@ -68,7 +119,7 @@ export async function readImageProcessFiles(app: string, image: string): Promise
  * first; files are written only once all of it is known to be good.
  */
 export async function extractProcessFiles(ctx: Context, app: string, tag: string | undefined): Promise<void> {
-  const found = await readImageProcessFiles(app, imageName(app, tag));
+  const found = await readImageProcessFiles(ctx, app, imageName(app, tag));
 
   ensureDir(ctx.paths.psDataDir(app));
   if (found.procfileText !== undefined) {

@@ -25,7 +25,7 @@ export async function procfileGetCommand(ctx: Context, [app, type, portText]: st
   const port = /^[0-9]+$/.test(portText ?? "") ? Number(portText) : 5000;
   let entries = readProcfileCopy(ctx, app as string);
   if (entries === undefined) {
-    const found = await readImageProcessFiles(app as string, imageName(app as string, undefined));
+    const found = await readImageProcessFiles(ctx, app as string, imageName(app as string, undefined));
     if (found.procfileText === undefined) throw new DokkuError("No procfile found");
     ensureDir(ctx.paths.psDataDir(app as string));
     if (readIfExists(procfileCopyPath(ctx, app as string)) === undefined) {
