@@ -48,6 +48,12 @@ const stubUnused = {
   name: "stub-unused",
   setup(b) {
     b.onResolve({ filter: UNUSED }, () => ({ path: new URL("./vendor/unsupported.cjs", import.meta.url).pathname }));
+    // docker-modem's readable-stream and debug: Node's stream, and no logging (~7 ms less).
+    b.onResolve({ filter: /^(readable-stream|debug)$/ }, (args) =>
+      /[\\/]docker-modem[\\/]/.test(args.importer)
+        ? { path: new URL(`./vendor/${args.path === "debug" ? "no-debug" : "node-stream"}.cjs`, import.meta.url).pathname }
+        : undefined,
+    );
     b.onResolve({ filter: /^\.\/session$/ }, (args) =>
       /[\\/]dockerode[\\/]lib$/.test(args.resolveDir) ? { path: new URL("./vendor/unsupported.cjs", import.meta.url).pathname } : undefined,
     );
