@@ -19,11 +19,10 @@ export interface ImageReaderOptions {
 
 /** Finds and reads small app files inside one image. */
 export interface ImageReader {
-  /** Where `name` is (WORKDIR, then /app, then /; first that exists), or undefined. */
-  locate(name: string): Promise<string | undefined>;
-  /** The text of the regular file at `path`, validated as untrusted input. */
-  read(path: string, label: string): Promise<string>;
-  /** locate + read in one round trip per candidate path: for files always read when present. */
+  /**
+   * The text of `name` at the first candidate path where it exists (WORKDIR,
+   * then /app, then /), validated as untrusted input; undefined if none.
+   */
   readFirst(name: string, label: string): Promise<string | undefined>;
 }
 
@@ -51,15 +50,14 @@ export async function inspectImage(image: string): Promise<ImageIdentity> {
  * but never started, removed once `fn` settles (before the process exits). Nothing is exported and nothing but the requested
  * files' bytes is buffered, so the cost does not grow with the image size.
  *
- * Finding a file costs a HEAD (a stat) per candidate path, which the engine
- * answers in milliseconds; reading one costs a tar stream the engine builds
- * in a re-executed helper (~0.13 s and ~0.18 s of engine CPU each on Docker
- * 20.10), so only the files actually needed are read. A GET of a missing
- * path is answered as fast as a HEAD, so files that are read whenever they
- * exist skip the HEAD (`readFirst`). The engine serves one archive request
- * per container at a time. A path that is not a regular file (symlink,
- * directory, device), is too large, or comes with extra tar entries is
- * refused with a DokkuError.
+ * Reading a file costs a tar stream the engine builds in a re-executed
+ * helper (~0.13 s and ~0.18 s of engine CPU each on Docker 20.10), so only
+ * the files actually needed are read; a GET of a missing path is answered
+ * in milliseconds (as fast as a HEAD would be), so candidates are simply
+ * tried in order. The engine serves one archive request per container at a
+ * time: `containers` > 1 lets reads run in parallel. A path that is not a
+ * regular file (symlink, directory, device), is too large, or comes with
+ * extra tar entries is refused with a DokkuError.
  */
 export async function withImageFiles<T>(image: string, options: ImageReaderOptions, fn: (reader: ImageReader) => Promise<T>): Promise<T> {
   const lanes = Math.max(1, options.containers ?? 1);
@@ -90,29 +88,19 @@ export async function withImageFiles<T>(image: string, options: ImageReaderOptio
       (created[turn++ % lanes] as Promise<Dockerode.Container>).catch((error: unknown) => {
         throw isNotFound(error) ? new DokkuError(`App image (${image}) not found`) : engineError(error);
       });
-    const archiveOf = async (container: Dockerode.Container, path: string, missing: "undefined" | "throw"): Promise<Readable | undefined> => {
+    const archiveOf = async (container: Dockerode.Container, path: string): Promise<Readable | undefined> => {
       try {
         return (await container.getArchive({ path })) as unknown as Readable;
       } catch (error) {
-        if (missing === "undefined" && isNotFound(error)) return undefined;
+        if (isNotFound(error)) return undefined;
         throw engineError(error);
       }
     };
     const reader: ImageReader = {
-      locate: async (name) => {
-        const container = await nextContainer();
-        const paths = candidatePaths(name, workingDir);
-        const found = await Promise.all(paths.map((path) => pathExists(container, path)));
-        return paths[found.indexOf(true)];
-      },
-      read: async (path, label) => {
-        const archive = (await archiveOf(await nextContainer(), path, "throw")) as Readable;
-        return readSingleFileFromTar(archive, posix.basename(path), label, options.maxBytes);
-      },
       readFirst: async (name, label) => {
         const container = await nextContainer();
         for (const path of candidatePaths(name, workingDir)) {
-          const archive = await archiveOf(container, path, "undefined");
+          const archive = await archiveOf(container, path);
           if (archive) return readSingleFileFromTar(archive, posix.basename(path), label, options.maxBytes);
         }
         return undefined;
@@ -132,17 +120,6 @@ function loadTarExtract(): Promise<typeof import("tar-stream").extract> {
   // tar-stream is CommonJS: under tsx (tests) its exports may arrive under `default`.
   tarExtract ??= import("tar-stream").then((tar) => tar.extract ?? tar.default?.extract);
   return tarExtract;
-}
-
-/** A HEAD on the archive endpoint: the engine stats the path without building a tar. */
-async function pathExists(container: Dockerode.Container, path: string): Promise<boolean> {
-  try {
-    await container.infoArchive({ path });
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw engineError(error);
-  }
 }
 
 /**

@@ -81,14 +81,11 @@ function readImageTexts(ctx: Context, app: string, imageId: string): ImageTexts 
 function readImageTextsFromEngine(app: string, identity: ImageIdentity): Promise<ImageTexts> {
   const options = { app, workingDir: identity.workingDir, maxBytes: MAX_FORMATION_FILE_BYTES, containers: 2 };
   return withImageFiles(identity.id, options, async (files) => {
-    // Procfile and DOKKU_SCALE are read whenever present; app.json only
-    // counts without a DOKKU_SCALE, so it is only located until that is known.
-    const [procfileText, scaleText, appJsonPath] = await Promise.all([
-      files.readFirst("Procfile", "Procfile"),
-      files.readFirst("DOKKU_SCALE", "DOKKU_SCALE"),
-      files.locate("app.json"),
-    ]);
-    const appJsonText = scaleText === undefined && appJsonPath !== undefined ? await files.read(appJsonPath, "app.json") : undefined;
+    // Procfile and DOKKU_SCALE are read whenever present (one container
+    // each); app.json only counts without a DOKKU_SCALE, so it is only read
+    // once that is known (a missing path is answered in milliseconds).
+    const [procfileText, scaleText] = await Promise.all([files.readFirst("Procfile", "Procfile"), files.readFirst("DOKKU_SCALE", "DOKKU_SCALE")]);
+    const appJsonText = scaleText === undefined ? await files.readFirst("app.json", "app.json") : undefined;
     return { procfileText, scaleText, appJsonText };
   });
 }
