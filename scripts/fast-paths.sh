@@ -1,8 +1,9 @@
 # dokku-ps fast paths: sourced by the shims of the triggers that fire inside
 # every `git push` (scripts/shim-fast.sh, installed as dist/fast-paths.sh).
 # `ps_fast <trigger> <args…>` answers from files the bundled entry wrote
-# earlier and returns 0, or returns 1 having printed nothing, and the shim
-# goes on to Node, which computes (and writes) the answer. Only shell
+# earlier and returns 0 (the trigger's exit status in $ps_rc), or returns 1
+# having printed nothing, and the shim goes on to Node, which computes (and
+# writes) the answer. Only shell
 # builtins on the way to an answer: a fork costs ~6 ms on a small host,
 # Node ~115 ms.
 
@@ -12,7 +13,7 @@ ps_nl='
 '
 
 ps_fast() {
-  ps_name=$1
+  ps_name=$1 ps_rc=0
   shift
   # The app name becomes a path: anything unusual goes to the entry, which validates it.
   case "$1" in [a-z0-9]*) ;; *) return 1 ;; esac
@@ -41,10 +42,15 @@ ps_slurp_stdin() {
 
 # procfile-get-command <app> <type> [port]: the start command pre-deploy
 # computed (src/services/hot-answers.ts), while the Procfile copy it was
-# computed from is there.
+# computed from is there; the entry's error when the image had no Procfile.
 ps_fast_procfile_get_command() {
   case "$2" in "" | *[!A-Za-z0-9_-]*) return 1 ;; esac
   case "${3:-5000}" in *[!0-9]*) return 1 ;; esac
+  if [ ! -e "$ps_lib/data/ps/$1/Procfile" ] && [ -f "$ps_lib/data/ps/$1/hot/no-procfile" ]; then
+    printf ' !     No procfile found\n' >&2
+    ps_rc=1
+    return 0
+  fi
   [ -f "$ps_lib/data/ps/$1/Procfile" ] || return 1
   ps_slurp "$ps_lib/data/ps/$1/hot/start-command.$2.${3:-5000}" || return 1
   printf '%s' "$ps_out"

@@ -22,13 +22,14 @@ mkdirSync(bin);
 writeFileSync(join(bin, "node"), '#!/bin/sh\nin=$(cat)\nprintf "NODE %s [%s]" "$*" "$in"\n');
 chmodSync(join(bin, "node"), 0o755);
 
-function shim(trigger: string, args: string[], input = ""): { out: string; code: number | null; node: boolean } {
+function shim(trigger: string, args: string[], input = ""): { out: string; code: number | null; node: boolean; err?: string } {
   const r = spawnSync(join(TRIGGERS, trigger), args, {
     input,
     env: { PATH: `${bin}:/usr/bin:/bin`, DOKKU_LIB_ROOT: lib, DOKKU_ROOT: home },
     encoding: "utf8",
   });
-  return { out: r.stdout, code: r.status, node: r.stdout.startsWith("NODE ") };
+  const result = { out: r.stdout, code: r.status, node: r.stdout.startsWith("NODE ") };
+  return r.stderr ? { ...result, err: r.stderr } : result;
 }
 
 function write(path: string, text: string): void {
@@ -45,6 +46,15 @@ test("procfile-get-command: precomputed answer while the Procfile copy exists, e
   for (const args of [["app1", "web", "8080"], ["app1", "worker", "5000"], ["app1", "../hot/x", "5000"], ["app1", "web", "50a0"], ["../app1", "web", "5000"], ["App1", "web", "5000"]]) {
     assert.ok(shim("procfile-get-command", args).node, args.join(" "));
   }
+});
+
+test("procfile-get-command: the entry's error when the deployed image had no Procfile", () => {
+  write(join(lib, "data/ps/app6/hot/no-procfile"), "");
+  assert.deepEqual(shim("procfile-get-command", ["app6", "web", "5000"]), { out: "", code: 1, node: false, err: " !     No procfile found\n" });
+  assert.ok(shim("procfile-get-command", ["app6", "web", "x"]).node, "a port the entry must read");
+  // A Procfile copy (however it came) wins over the marker: the start command or the entry.
+  write(join(lib, "data/ps/app6/Procfile"), "web: a\n");
+  assert.ok(shim("procfile-get-command", ["app6", "web", "5000"]).node);
 });
 
 test("docker-args-process-deploy: the chain without trailing newlines plus the policy; Node gets stdin intact", () => {

@@ -25,6 +25,8 @@ export function writeHotAnswers(ctx: Context, app: string, procfile: readonly Pr
   const staging = `${dir}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true, mode: 0o755 });
+  // No Procfile in the image: the answer is the entry's "No procfile found".
+  if (procfile === undefined) writeFileAtomic(join(staging, "no-procfile"), "", 0o644);
   for (const entry of procfile ?? []) {
     const command = procfileCommand([entry], entry.processType, HOT_PORT) ?? "";
     writeFileAtomic(join(staging, `start-command.${entry.processType}.${HOT_PORT}`), `${command}\n`, 0o644);

@@ -55,3 +55,17 @@ test("hot answers equal the entry's, and a policy change invalidates them", asyn
   for (const c of containers) assert.equal(c.restartPolicy.Name, "always");
   assert.deepEqual(containers.find((c) => c.processType === "web")?.cmd, ["httpd", "-f", "-p", "5000"]);
 });
+
+test("an image without a Procfile: the shim gives the entry's error, and the image CMD runs", async () => {
+  const app = await host.createApp("hot-noproc");
+  const push = await host.push(app, await workTree(dockerfileApp({ DOKKU_SCALE: "web=1\n" })));
+  assert.equal(push.code, 0, push.stderr);
+  const plugin = join(host.lib, "plugins", "enabled", "ps");
+  assert.ok(existsSync(join(host.lib, "data", "ps", app, "hot", "no-procfile")));
+  const fast = await execa(join(plugin, "procfile-get-command"), [app, "web", "5000"], { env: host.env(), reject: false });
+  const slow = await execa("node", [join(plugin, "dist", "ps.cjs"), "trigger", "procfile-get-command", app, "web", "5000"], { env: host.env(), reject: false });
+  assert.deepEqual([fast.exitCode, fast.stdout, fast.stderr], [slow.exitCode, slow.stdout, slow.stderr]);
+  assert.deepEqual([fast.exitCode, fast.stderr], [1, " !     No procfile found"]);
+  const [web] = await deployedContainers(app);
+  assert.deepEqual(web?.cmd, ["sleep", "86400"]);
+});
