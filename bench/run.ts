@@ -106,9 +106,14 @@ function dokkuWayExtraction(app: string, out: string): number {
   return performance.now() - start;
 }
 
-/** Our way: the installed pre-deploy trigger (node start included), with its peak RSS. */
+/**
+ * Our way: the installed pre-deploy trigger (node start included), with its
+ * peak RSS. What an earlier run read from the same image ID is forgotten
+ * first: a deploy always brings a new image, so every run reads it.
+ */
 function ourExtraction(app: string): { ms: number; rssMiB: number } {
   const timeFile = join(tmpdir(), `dokku-ps-bench-time-${process.pid}`);
+  rmSync(join(host.lib, "data", "ps", app, "image-files.json"), { force: true });
   const start = performance.now();
   const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, join(plugin, "pre-deploy"), app, "latest"], { env: { ...env, DOKKU_QUIET_OUTPUT: "1" }, stdio: ["ignore", "ignore", "pipe"] });
   const ms = performance.now() - start;
