@@ -41,8 +41,10 @@ function secret(): string {
   const length = randomInt(6, 41);
   let value = "";
   while ([...value].length < length) value += ALPHABET[randomInt(ALPHABET.length)];
-  // At least two characters outside [0-9a-f] keep it from matching a container id or digest.
-  return `${value}${ALPHABET[randomInt(26)]}${ALPHABET[26 + randomInt(26)]}`.slice(0, Math.max(length, 8));
+  // Two capitals (outside [0-9a-f]) at the end keep it from matching a container id or digest.
+  // Cut by code points: a UTF-16 cut can split an emoji into a lone surrogate, which no
+  // process argument can carry (it arrives as U+FFFD and the value is not found).
+  return `${[...value].slice(0, Math.max(length, 8) - 2).join("")}${ALPHABET[randomInt(26)]}${ALPHABET[randomInt(26)]}`;
 }
 
 let host: Host;
