@@ -3,9 +3,9 @@
 # `ps_fast <trigger> <args…>` answers from files the bundled entry wrote
 # earlier and returns 0 (the trigger's exit status in $ps_rc), or returns 1
 # having printed nothing, and the shim goes on to Node, which computes (and
-# writes) the answer. Only shell
-# builtins on the way to an answer: a fork costs ~6 ms on a small host,
-# Node ~115 ms.
+# writes) the answer. Only shell builtins on the way to an answer where the
+# input is small (cmp/grep where it may be large): a fork costs ~6 ms on a
+# small host, Node ~115 ms.
 
 ps_lib=${DOKKU_LIB_ROOT:-${DOKKU_LIB_PATH:-/var/lib/dokku}}
 ps_root=${DOKKU_ROOT:-/home/dokku}
