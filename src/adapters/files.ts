@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /** The file's text, or undefined when it does not exist. */
@@ -31,6 +31,25 @@ export function isDirectory(path: string): boolean {
 let tmpCounter = 0;
 
 /**
+ * Creates `path` (it must not exist) with `content`, fsynced: durable once
+ * this returns. For files in a directory that is renamed into place as a
+ * whole (see writeFileAtomic for a single file).
+ */
+export function writeNewFileSynced(path: string, content: string | Uint8Array, mode = 0o600): void {
+  const fd = openSync(path, "wx", mode);
+  try {
+    // writeFileSync on a descriptor writes all of it (writeSync may write part).
+    writeFileSync(fd, content);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+}
+
+/**
  * Writes a file so that a reader (or a crash) never sees half of it: a
  * temporary file in the same directory, fsynced, renamed over the target,
  * then the directory fsynced so the rename itself is durable.
@@ -40,14 +59,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array, mode
   // pid + counter + random is unique enough for an O_EXCL create; node:crypto
   // would cost every trigger ~10 ms of start-up just to load.
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${++tmpCounter}${Math.random().toString(36).slice(2, 8)}.tmp`);
-  const fd = openSync(tmp, "wx", mode);
-  try {
-    if (typeof content === "string") writeSync(fd, content);
-    else writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeNewFileSynced(tmp, content, mode);
   try {
     renameSync(tmp, path);
   } catch (error) {
@@ -57,7 +69,8 @@ export function writeFileAtomic(path: string, content: string | Uint8Array, mode
   fsyncDir(dir);
 }
 
-function fsyncDir(dir: string): void {
+/** Makes the renames and creations inside `dir` durable. */
+export function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, "r");

@@ -47,8 +47,9 @@ export async function inspectImage(image: string): Promise<ImageIdentity> {
 /**
  * Opens a built image (best by ID, see inspectImage) for reading small app
  * files (DOKKU_SCALE, Procfile, app.json): throw-away containers, created
- * but never started, removed once `fn` settles (before the process exits). Nothing is exported and nothing but the requested
- * files' bytes is buffered, so the cost does not grow with the image size.
+ * but never started, removed once `fn` settles (before the process exits).
+ * Nothing is exported and nothing but the requested files' bytes is
+ * buffered, so the cost does not grow with the image size.
  *
  * Reading a file costs a tar stream the engine builds in a re-executed
  * helper (~0.13 s and ~0.18 s of engine CPU each on Docker 20.10), so only

@@ -1,7 +1,7 @@
 import { renameSync, rmSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { procfileCommand, type ProcfileEntry } from "../core/procfile.ts";
-import { writeFileAtomic } from "../adapters/files.ts";
+import { fsyncDir, writeNewFileSynced } from "../adapters/files.ts";
 import type { Context } from "./context.ts";
 import { effectiveRestartPolicy } from "./restart-policy.ts";
 
@@ -10,7 +10,7 @@ import { effectiveRestartPolicy } from "./restart-policy.ts";
  * (`procfile-get-command`, `docker-args-process-deploy`), computed once by
  * `pre-deploy` — which runs at the start of every deploy, right before
  * those calls — so their shims can print them without starting Node
- * (see scripts/shim-procfile-get-command.sh). A missing directory or file
+ * (see scripts/fast-paths.sh). A missing directory or file
  * simply sends the shim to the bundled entry, which computes the answer.
  */
 export const HOT_PORT = 5000;
@@ -26,12 +26,15 @@ export function writeHotAnswers(ctx: Context, app: string, procfile: readonly Pr
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true, mode: 0o755 });
   // No Procfile in the image: the answer is the entry's "No procfile found".
-  if (procfile === undefined) writeFileAtomic(join(staging, "no-procfile"), "", 0o644);
+  if (procfile === undefined) writeNewFileSynced(join(staging, "no-procfile"), "", 0o644);
   for (const entry of procfile ?? []) {
     const command = procfileCommand([entry], entry.processType, HOT_PORT) ?? "";
-    writeFileAtomic(join(staging, `start-command.${entry.processType}.${HOT_PORT}`), `${command}\n`, 0o644);
+    writeNewFileSynced(join(staging, `start-command.${entry.processType}.${HOT_PORT}`), `${command}\n`, 0o644);
   }
-  writeFileAtomic(join(staging, "docker-args-process-deploy"), ` --restart=${effectiveRestartPolicy(ctx, app)}`, 0o644);
+  writeNewFileSynced(join(staging, "docker-args-process-deploy"), ` --restart=${effectiveRestartPolicy(ctx, app)}`, 0o644);
+  // The staging directory is renamed into place as a whole: its files need
+  // no rename of their own, only to be on disk before it moves.
+  fsyncDir(staging);
   const old = `${dir}.${process.pid}.old`;
   try {
     renameSync(dir, old);
