@@ -1,18 +1,18 @@
 import type Dockerode from "dockerode";
 import type { Readable } from "node:stream";
 import { posix } from "node:path";
+import { DirectoryScan, type DirectoryScanOptions, type DirectoryScanResult } from "../core/directory-scan.ts";
 import { DokkuError } from "../core/errors.ts";
-import { candidatePaths } from "../core/image-paths.ts";
 import { cleanUpBeforeExit } from "./cleanup.ts";
 import { engineError, isNotFound, withEngine } from "./docker.ts";
 
 export interface ImageReaderOptions {
   /** Labels the throw-away container so cleanup tools can attribute it. */
   readonly app: string;
-  /** The image's WORKDIR (from inspectImage), where app files are looked for first. */
-  readonly workingDir: string;
   /** Files larger than this are refused (they are app-controlled input). */
   readonly maxBytes: number;
+  /** Bytes a directory scan may read before the answer is known (see scanDirectory). */
+  readonly scanBudgetBytes?: number;
   /** Throw-away containers to read through (1 by default; see withImageFiles). */
   readonly containers?: number;
 }
@@ -20,10 +20,18 @@ export interface ImageReaderOptions {
 /** Finds and reads small app files inside one image. */
 export interface ImageReader {
   /**
-   * The text of `name` at the first candidate path where it exists (WORKDIR,
-   * then /app, then /), validated as untrusted input; undefined if none.
+   * The text of the first of `paths` that exists in the image, validated as
+   * untrusted input (a regular file, not too big); undefined if none does.
+   * One archive request per path tried.
    */
-  readFirst(name: string, label: string): Promise<string | undefined>;
+  readFirst(paths: readonly string[], label: string): Promise<string | undefined>;
+  /**
+   * The wanted regular files directly inside directory `dir`, with one
+   * archive request for the whole directory that stops as soon as they are
+   * decided (src/core/directory-scan.ts). A wanted name that is there but not
+   * a regular file, or too big, fails the read as readFirst would.
+   */
+  scanDirectory(dir: string, wanted: DirectoryScanOptions["wanted"]): Promise<DirectoryScanResult>;
 }
 
 /** What identifies an image's content (its ID, a digest) and where its app lives. */
@@ -48,17 +56,18 @@ export async function inspectImage(image: string): Promise<ImageIdentity> {
  * Opens a built image (best by ID, see inspectImage) for reading small app
  * files (DOKKU_SCALE, Procfile, app.json): throw-away containers, created
  * but never started, removed once `fn` settles (before the process exits).
- * Nothing is exported and nothing but the requested files' bytes is
- * buffered, so the cost does not grow with the image size.
+ * Nothing is exported and nothing but the wanted files' bytes is buffered,
+ * so the cost does not grow with the image size.
  *
- * Reading a file costs a tar stream the engine builds in a re-executed
- * helper (~0.13 s and ~0.18 s of engine CPU each on Docker 20.10), so only
- * the files actually needed are read; a GET of a missing path is answered
- * in milliseconds (as fast as a HEAD would be), so candidates are simply
- * tried in order. The engine serves one archive request per container at a
- * time: `containers` > 1 lets reads run in parallel. A path that is not a
- * regular file (symlink, directory, device), is too large, or comes with
- * extra tar entries is refused with a DokkuError.
+ * Every archive request with content costs a tar stream the engine builds
+ * in a re-executed helper (~0.13 s and ~0.18 s of engine CPU each on Docker
+ * 20.10): scanDirectory gets all wanted files of one directory with one of
+ * them; readFirst reads one file per request (a GET of a missing path is
+ * answered in milliseconds, as fast as a HEAD, so candidates are simply
+ * tried in order). The engine serves one archive request per container at
+ * a time: `containers` > 1 lets reads run in parallel. A wanted path that is
+ * not a regular file (symlink, directory, device), is too large, or comes
+ * with extra tar entries is refused with a DokkuError.
  */
 export async function withImageFiles<T>(image: string, options: ImageReaderOptions, fn: (reader: ImageReader) => Promise<T>): Promise<T> {
   const lanes = Math.max(1, options.containers ?? 1);
@@ -81,7 +90,6 @@ export async function withImageFiles<T>(image: string, options: ImageReaderOptio
       const settled = await Promise.allSettled(created);
       await Promise.all(settled.map((c) => (c.status === "fulfilled" ? c.value.remove({ force: true, v: true }).catch(() => undefined) : undefined)));
     };
-    const workingDir = options.workingDir;
     // Each operation takes the next container: the engine serves one archive
     // request per container at a time, so separate containers read in parallel.
     let turn = 0;
@@ -98,19 +106,39 @@ export async function withImageFiles<T>(image: string, options: ImageReaderOptio
       }
     };
     const reader: ImageReader = {
-      readFirst: async (name, label) => {
+      readFirst: async (paths, label) => {
         const container = await nextContainer();
-        for (const path of candidatePaths(name, workingDir)) {
+        for (const path of paths) {
           const archive = await archiveOf(container, path);
           if (archive) return readSingleFileFromTar(archive, posix.basename(path), label, options.maxBytes);
         }
         return undefined;
       },
+      scanDirectory: async (dir, wanted) => {
+        const container = await nextContainer();
+        let archive: Readable | undefined;
+        try {
+          // `<dir>/.` names the directory's content: entries come as `./<name>`,
+          // and a symlinked directory is followed as it is for `<dir>/<name>`.
+          archive = await archiveOf(container, `${dir.replace(/\/+$/, "")}/.`);
+        } catch {
+          // Not a directory, or any other refusal: per-file reads will tell.
+          return { files: new Map(), absent: new Set(), complete: false };
+        }
+        if (!archive) return { files: new Map(), absent: new Set(wanted(new Set())), complete: true };
+        // Docker's archiver walks directories in byte order (filepath.Walk):
+        // only then may the scan stop before the end of the listing.
+        const server = (archive as Readable & { headers?: Record<string, unknown> }).headers?.["server"];
+        const ordered = typeof server === "string" && server.startsWith("Docker/");
+        const budgetBytes = options.scanBudgetBytes ?? DEFAULT_SCAN_BUDGET_BYTES;
+        return scanDirectoryTar(archive, new DirectoryScan({ wanted, ordered, budgetBytes, maxFileBytes: options.maxBytes }), options.maxBytes);
+      },
     };
     try {
       return await fn(reader);
     } finally {
-      // Removal overlaps what the caller does next; the process waits for it before exiting.
+      // Removal overlaps what the caller does next (validating, writing files);
+      // the process waits for it before exiting.
       cleanUpBeforeExit(removeAll());
     }
   });
@@ -167,6 +195,59 @@ export async function readSingleFileFromTar(archive: Readable, expectedName: str
     });
     ex.on("error", (error) => fail(`Could not read ${label} from the app image: ${error.message}`));
     archive.on("error", (error) => fail(`Could not read ${label} from the app image: ${error.message}`));
+    archive.pipe(ex);
+  });
+}
+
+/** What a directory scan reads at most before its answer is known: a few MiB stream in tens of ms. */
+const DEFAULT_SCAN_BUDGET_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Feeds an engine archive of `<dir>/.` to `scan` (src/core/directory-scan.ts),
+ * collecting the entries it takes and dropping the stream as soon as it
+ * stops or gives up. A stream that breaks off is a scan that gave up: the
+ * caller's per-file reads then meet (and report) whatever went wrong.
+ */
+export async function scanDirectoryTar(archive: Readable, scan: DirectoryScan, maxBytes: number): Promise<DirectoryScanResult> {
+  const ex = (await loadTarExtract())();
+  return new Promise<DirectoryScanResult>((resolve, reject) => {
+    let settled = false;
+    const finish = (error?: DokkuError): void => {
+      if (settled) return;
+      settled = true;
+      archive.destroy();
+      ex.destroy();
+      if (error) reject(error);
+      else resolve(scan.result());
+    };
+    ex.on("entry", (header, stream, next) => {
+      const step = scan.next({ name: header.name, type: header.type, size: header.size });
+      if (step.kind === "skip") {
+        stream.on("end", next);
+        stream.resume();
+        return;
+      }
+      if (step.kind !== "take") return finish(step.kind === "refuse" ? new DokkuError(step.message) : undefined);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on("data", (data: unknown) => {
+        const chunk = data as Buffer;
+        size += chunk.length;
+        if (size > maxBytes) return finish(new DokkuError(`${step.name} in the app image is larger than ${maxBytes} bytes; refusing it`));
+        chunks.push(chunk);
+      });
+      stream.on("end", () => {
+        if (settled) return;
+        if (scan.took(step.name, Buffer.concat(chunks).toString("utf8")).kind === "skip") next();
+        else finish();
+      });
+    });
+    ex.on("finish", () => {
+      scan.ended();
+      finish();
+    });
+    ex.on("error", () => finish());
+    archive.on("error", () => finish());
     archive.pipe(ex);
   });
 }

@@ -9,7 +9,8 @@ import {
   type Formation,
 } from "../core/formation.ts";
 import { parseProcfile, type ProcfileEntry } from "../core/procfile.ts";
-import { join } from "node:path";
+import { join, posix } from "node:path";
+import { candidatePaths } from "../core/image-paths.ts";
 import { ensureDir, exists, readIfExists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
 import { inspectImage, withImageFiles, type ImageIdentity } from "../adapters/image-files.ts";
 import { log } from "../adapters/log.ts";
@@ -47,46 +48,88 @@ interface ImageTexts {
  */
 export async function readImageProcessFiles(ctx: Context, app: string, image: string): Promise<ImageProcessFiles> {
   const identity = await inspectImage(image);
-  const cached = readImageTexts(ctx, app, identity.id);
-  const texts = cached ?? (await readImageTextsFromEngine(app, identity));
+  const kept = readKeptRecord(ctx, app);
+  const cached = kept?.image === identity.id ? kept.texts : undefined;
+  let perFileReads = kept?.perFileReads ?? false;
+  let texts = cached;
+  if (!texts) {
+    const read = await readImageTextsFromEngine(app, identity, perFileReads);
+    texts = read.texts;
+    perFileReads ||= read.scanGaveUp;
+  }
   const found = validateImageTexts(texts);
   if (!cached) {
     ensureDir(ctx.paths.psDataDir(app));
-    writeFileAtomic(imageTextsPath(ctx, app), JSON.stringify({ image: identity.id, ...texts }), 0o644);
+    const record = { image: identity.id, ...texts, ...(perFileReads ? { perFileReads } : {}) };
+    writeFileAtomic(imageTextsPath(ctx, app), JSON.stringify(record), 0o644);
   }
   return found;
 }
 
 const imageTextsPath = (ctx: Context, app: string) => join(ctx.paths.psDataDir(app), "image-files.json");
 
-function readImageTexts(ctx: Context, app: string, imageId: string): ImageTexts | undefined {
+interface KeptRecord {
+  image: unknown;
+  /** The texts, if the record is whole. */
+  texts: ImageTexts | undefined;
+  /** A directory scan of this app's images gave up once (too much before the files): read file by file. */
+  perFileReads: boolean;
+}
+
+function readKeptRecord(ctx: Context, app: string): KeptRecord | undefined {
   let saved: unknown;
   try {
     saved = JSON.parse(readIfExists(imageTextsPath(ctx, app)) ?? "null");
   } catch {
     return undefined; // unreadable: read the image again
   }
-  const record = saved as Record<string, unknown> | null;
-  if (!record || record["image"] !== imageId) return undefined;
+  if (!saved || typeof saved !== "object") return undefined;
+  const record = saved as Record<string, unknown>;
   const text = (key: string): string | undefined | null => {
     const value = record[key];
     return value === undefined ? undefined : typeof value === "string" ? value : null;
   };
   const texts = { procfileText: text("procfileText"), scaleText: text("scaleText"), appJsonText: text("appJsonText") };
-  if (Object.values(texts).includes(null)) return undefined;
-  return texts as ImageTexts;
+  const whole = !Object.values(texts).includes(null);
+  return { image: record["image"], texts: whole ? (texts as ImageTexts) : undefined, perFileReads: record["perFileReads"] === true };
 }
 
-/** Two throw-away containers: Procfile and DOKKU_SCALE are read in parallel. */
-function readImageTextsFromEngine(app: string, identity: ImageIdentity): Promise<ImageTexts> {
-  const options = { app, workingDir: identity.workingDir, maxBytes: MAX_FORMATION_FILE_BYTES, containers: 2 };
-  return withImageFiles(identity.id, options, async (files) => {
-    // Procfile and DOKKU_SCALE are read whenever present (one container
-    // each); app.json only counts without a DOKKU_SCALE, so it is only read
-    // once that is known (a missing path is answered in milliseconds).
-    const [procfileText, scaleText] = await Promise.all([files.readFirst("Procfile", "Procfile"), files.readFirst("DOKKU_SCALE", "DOKKU_SCALE")]);
-    const appJsonText = scaleText === undefined ? await files.readFirst("app.json", "app.json") : undefined;
-    return { procfileText, scaleText, appJsonText };
+/** What a directory scan of the image wants: app.json only counts without a DOKKU_SCALE. */
+const wantedInImage = (found: ReadonlySet<string>): readonly string[] =>
+  found.has("DOKKU_SCALE") ? ["DOKKU_SCALE", "Procfile"] : ["DOKKU_SCALE", "Procfile", "app.json"];
+
+/**
+ * The files are looked for in the image's WORKDIR first (then /app, then /,
+ * see candidatePaths). Where that is a directory of its own, one archive
+ * request for it usually answers everything (one throw-away container, one
+ * re-executed engine helper); names it leaves open are read file by file.
+ * An app whose scan had to give up (a big `.heroku` before the Procfile)
+ * is read file by file from then on: Procfile and DOKKU_SCALE in parallel,
+ * through a container each.
+ */
+async function readImageTextsFromEngine(app: string, identity: ImageIdentity, perFileReads: boolean): Promise<{ texts: ImageTexts; scanGaveUp: boolean }> {
+  const paths = (name: string) => candidatePaths(name, identity.workingDir);
+  const options = { app, maxBytes: MAX_FORMATION_FILE_BYTES };
+  const firstDir = posix.normalize(identity.workingDir || "/");
+  if (perFileReads || firstDir === "/") {
+    return withImageFiles(identity.id, { ...options, containers: 2 }, async (files) => {
+      // app.json only counts without a DOKKU_SCALE, so it is read once that is known.
+      const [procfileText, scaleText] = await Promise.all([files.readFirst(paths("Procfile"), "Procfile"), files.readFirst(paths("DOKKU_SCALE"), "DOKKU_SCALE")]);
+      const appJsonText = scaleText === undefined ? await files.readFirst(paths("app.json"), "app.json") : undefined;
+      return { texts: { procfileText, scaleText, appJsonText }, scanGaveUp: false };
+    });
+  }
+  return withImageFiles(identity.id, { ...options, containers: 1 }, async (files) => {
+    const scan = await files.scanDirectory(firstDir, wantedInImage);
+    const read = async (name: string): Promise<string | undefined> => {
+      if (scan.files.has(name)) return scan.files.get(name);
+      const inFirstDir = posix.join(firstDir, name);
+      return files.readFirst(scan.absent.has(name) ? paths(name).filter((p) => p !== inFirstDir) : paths(name), name);
+    };
+    const procfileText = await read("Procfile");
+    const scaleText = await read("DOKKU_SCALE");
+    const appJsonText = scaleText === undefined ? await read("app.json") : undefined;
+    return { texts: { procfileText, scaleText, appJsonText }, scanGaveUp: !scan.complete };
   });
 }
 
