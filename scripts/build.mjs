@@ -48,6 +48,10 @@ const stubUnused = {
   name: "stub-unused",
   setup(b) {
     b.onResolve({ filter: UNUSED }, () => ({ path: new URL("./vendor/unsupported.cjs", import.meta.url).pathname }));
+    // docker-modem's https (with tls and crypto): loaded when first used (~5 ms less).
+    b.onResolve({ filter: /^https$/ }, (args) =>
+      /[\\/]docker-modem[\\/]/.test(args.importer) ? { path: new URL("./vendor/lazy-https.cjs", import.meta.url).pathname } : undefined,
+    );
     // docker-modem's readable-stream and debug: Node's stream, and no logging (~7 ms less).
     b.onResolve({ filter: /^(readable-stream|debug)$/ }, (args) =>
       /[\\/]docker-modem[\\/]/.test(args.importer)

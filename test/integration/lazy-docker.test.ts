@@ -75,3 +75,18 @@ test("a trigger that needs Docker does load it (the guard can fail)", async () =
   const loaded = await modulesLoadedBy(trigger("procfile-get-command"), [app, "web", "5000"], false);
   assert.ok(loaded.some((u) => u.includes(dockerodeChunk)));
 });
+
+test("https (tls, crypto) is loaded only for an engine reached over TLS", async () => {
+  // The local socket: dockerode, but not https.
+  const local = await modulesLoadedBy(trigger("procfile-get-command"), [app, "web", "5000"], false);
+  assert.ok(local.some((u) => u.includes(dockerodeChunk)));
+  assert.ok(!local.some((u) => u === "https" || u === "node:https"), "https loaded for the local socket");
+  // Over TLS the stand-in hands over to the real module: the request is made (and refused).
+  const bundle = join(host.lib, "plugins", "enabled", "ps", "dist", "vendor", dockerodeChunk);
+  const script = `const D = require(${JSON.stringify(bundle)}); const Docker = D.default ?? D;
+    const https = () => process.moduleLoadList.includes("NativeModule https");
+    const before = https();
+    new Docker({ protocol: "https", host: "127.0.0.1", port: 1 }).ping().then(() => console.log("answered"), (e) => console.log(before, e.code, https()));`;
+  const r = await execa(process.execPath, ["-e", script]);
+  assert.equal(String(r.stdout).trim(), "false ECONNREFUSED true");
+});
