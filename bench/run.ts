@@ -247,7 +247,11 @@ async function benchRestartAll(): Promise<void> {
   await host.dokku("config:set", "--global", "DOKKU_DEFAULT_CHECKS_WAIT=0");
 }
 
-/** P5: wall time of all ps trigger processes during one `git push` deploy. */
+/**
+ * P5: wall time of all ps processes during one `git push` deploy: each
+ * trigger (plugn's timing log) and each call of ps's `commands` file (the
+ * host's dispatch asks every plugin about `git-hook`).
+ */
 async function benchPushOverhead(): Promise<void> {
   const app = await host.createApp("p5");
   const src = await workTree({
@@ -255,7 +259,7 @@ async function benchPushOverhead(): Promise<void> {
     Procfile: "web: sleep 86400\nworker: sleep 86400\n",
     DOKKU_SCALE: "web=1\nworker=1\n",
   });
-  const runs = Number(process.env["BENCH_P5_RUNS"] ?? "5");
+  const runs = Number(process.env["BENCH_P5_RUNS"] ?? "11");
   const psSeconds: number[] = [];
   const pushSeconds: number[] = [];
   const perHook = new Map<string, number[]>();
@@ -279,5 +283,5 @@ async function benchPushOverhead(): Promise<void> {
   // Where the time goes: each hook's median (summed over its calls in one push).
   const breakdown = [...perHook].map(([hook, s]) => `${hook} ${(summarize(s).median * 1000).toFixed(0)} ms`);
   console.log(`     ps hooks in one push (median each): ${breakdown.join(", ")}`);
-  report({ id: "P5", what: "time ps triggers add to one git push (all hooks summed), s; ratio vs the 0.5 s budget", value: ps, valueUnit: "s", baseline: { what: "whole push", sample: push }, ratio: ps.median / 0.5, target: { op: "<=", value: 1 } });
+  report({ id: "P5", what: "time ps adds to one git push (all its hooks and commands calls summed), s; ratio vs the 0.5 s budget", value: ps, valueUnit: "s", baseline: { what: "whole push", sample: push }, ratio: ps.median / 0.5, target: { op: "<=", value: 1 } });
 }

@@ -25,8 +25,11 @@ export interface Figure {
 
 export const passes = (f: Figure): boolean => (f.target.op === "<=" ? f.ratio <= f.target.value : f.ratio >= f.target.value);
 
-const fmt = (s: Sample, unit: string) =>
-  `median ${s.median.toFixed(unit === "MiB" ? 1 : 1)} ${unit} (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}, n=${s.n})`;
+/** Seconds with two decimals (P5's budget is 0.5 s), the rest with one. */
+const fmt = (s: Sample, unit: string) => {
+  const digits = unit === "s" ? 2 : 1;
+  return `median ${s.median.toFixed(digits)} ${unit} (min ${s.min.toFixed(digits)}, max ${s.max.toFixed(digits)}, n=${s.n})`;
+};
 
 export function renderFigure(f: Figure): string {
   const base = f.baseline ? ` | baseline ${f.baseline.what}: ${fmt(f.baseline.sample, f.valueUnit)}` : "";

@@ -117,3 +117,18 @@ test("core-post-deploy: nothing to do only when already deployed and to be resto
   write(join(lib, "config/common/app5/deployed"), "false");
   assert.ok(shim("core-post-deploy", ["app5"]).node, "deployed=false");
 });
+
+test("commands: not ours (exit 10, silent) without Node; help for help, ps and ps:help", () => {
+  const run = (args: string[], env: Record<string, string> = {}) => {
+    const r = spawnSync(resolve("commands"), args, { env: { PATH: `${bin}:/usr/bin:/bin`, ...env }, encoding: "utf8", input: "" });
+    return { out: r.stdout, err: r.stderr, code: r.status };
+  };
+  for (const args of [["git-hook", "app"], ["apps:list"], ["ps:scale", "app", "web=1"], ["ps:helpx"], []]) {
+    assert.deepEqual(run(args), { out: "", err: "", code: 10 }, args.join(" "));
+  }
+  assert.equal(run(["git-hook", "app"], { DOKKU_NOT_IMPLEMENTED_EXIT: "12" }).code, 12);
+  assert.equal(run(["git-hook", "app"], { DOKKU_NOT_IMPLEMENTED_EXIT: "x" }).code, 10);
+  for (const args of [["help"], ["help", "--all"], ["ps"], ["ps:help"]]) {
+    assert.match(run(args).out, new RegExp(`^NODE \\S+/dist/ps\\.cjs commands commands ${args.join(" ")} \\[\\]$`), args.join(" "));
+  }
+});

@@ -3,7 +3,8 @@
  * during a `git push`. Once an app has deployed, a push that leaves its
  * Procfile, DOKKU_SCALE and app.json alone starts Node exactly once, for
  * pre-deploy (which must read the new image); every other ps trigger of the
- * push is answered by the shell (scripts/fast-paths.sh). A `node` first on
+ * push is answered by the shell (scripts/fast-paths.sh), and so is the
+ * `commands` file Dokku asks about `git-hook`. A `node` first on
  * PATH logs each start, so the count is observed, not assumed.
  */
 import { after, before, test } from "node:test";
@@ -27,13 +28,13 @@ after(async () => {
   await host?.destroy();
 });
 
-/** The ps triggers that started Node while `fn` ran. */
+/** The ps triggers (and `commands` calls, as "commands") that started Node while `fn` ran. */
 async function nodeTriggersDuring(fn: () => Promise<void>): Promise<string[]> {
   writeFileSync(log, "");
   await fn();
   return readFileSync(log, "utf8")
     .split("\n")
-    .map((line) => /dist\/ps\.cjs trigger (\S+)/.exec(line)?.[1])
+    .map((line) => /dist\/ps\.cjs (?:trigger|commands) (\S+)/.exec(line)?.[1])
     .filter((t): t is string => t !== undefined);
 }
 
