@@ -75,6 +75,8 @@ export class DirectoryScan {
   private readonly options: DirectoryScanOptions;
   private readonly found = new Map<string, string>();
   private readonly absent = new Set<string>();
+  /** Wanted names the scan cannot answer for (left to per-file reads). */
+  private readonly undecided = new Set<string>();
   private ordered: boolean;
   private sawDirectory = false;
   private lastTop: string | undefined;
@@ -88,7 +90,7 @@ export class DirectoryScan {
   }
 
   private remaining(): string[] {
-    return this.options.wanted(new Set(this.found.keys())).filter((name) => !this.found.has(name));
+    return this.options.wanted(new Set(this.found.keys())).filter((name) => !this.found.has(name) && !this.undecided.has(name));
   }
 
   /** What to do with the next entry of the stream. */
@@ -109,6 +111,12 @@ export class DirectoryScan {
 
     const remaining = this.remaining();
     if (!nested && remaining.includes(top)) {
+      if (header.type === "link") {
+        // A hard link to a path archived earlier (Docker's tar writer sends a
+        // shared inode's bytes once): a per-file read sees a regular file.
+        this.undecided.add(top);
+        return this.charge(header);
+      }
       if (header.type !== "file") return { kind: "refuse", message: `${top} in the app image is a ${header.type ?? "special file"}, not a regular file; refusing it` };
       if ((header.size ?? 0) > this.options.maxFileBytes) {
         return { kind: "refuse", message: `${top} in the app image is larger than ${this.options.maxFileBytes} bytes; refusing it` };

@@ -94,7 +94,6 @@ test("a wanted name that is not a usable regular file is refused, as a per-file 
   const cases: Array<[Entry, RegExp]> = [
     [{ name: "./Procfile", type: "symlink", size: 0 }, /^Procfile in the app image is a symlink, not a regular file; refusing it$/],
     [dir("./DOKKU_SCALE/"), /^DOKKU_SCALE in the app image is a directory, not a regular file; refusing it$/],
-    [{ name: "./Procfile", type: "link", size: 0 }, /is a link, not a regular file/],
     [{ name: "./Procfile", type: "character-device", size: 0 }, /character-device, not a regular file/],
     [file("./Procfile", "", 1001), /^Procfile in the app image is larger than 1000 bytes; refusing it$/],
   ];
@@ -105,4 +104,11 @@ test("a wanted name that is not a usable regular file is refused, as a per-file 
   }
   const twice = scanOf([dir("./"), file("./DOKKU_SCALE", "web=1\n"), file("./DOKKU_SCALE", "web=2\n")]);
   assert.match((twice.last as { message: string }).message, /DOKKU_SCALE in the app image is not a single file/);
+});
+
+test("a wanted name that is a hard link to an earlier entry is left to a per-file read", () => {
+  const { result } = scanOf([dir("./"), file("./A-procfile", "web: x\n"), file("./DOKKU_SCALE", "web=1\n"), { name: "./Procfile", type: "link", size: 0 }, file("./zz")]);
+  assert.deepEqual([...result.files.keys()], ["DOKKU_SCALE"]);
+  assert.deepEqual([...result.absent], []);
+  assert.equal(result.complete, true);
 });

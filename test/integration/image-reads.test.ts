@@ -120,6 +120,18 @@ test("a WORKDIR with megabytes before its Procfile: the scan gives up, files are
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 1 });
 });
 
+test("a Procfile hard-linked to an earlier path (a link entry in the scan) is read by path", async () => {
+  const app = await host.createApp("hardlink");
+  const dockerfile = `FROM ${BASE_IMAGE}\nWORKDIR /app\nCOPY . /app\nRUN mv /app/Procfile /app/A-procfile && ln /app/A-procfile /app/Procfile\nCMD ["sleep", "86400"]\n`;
+  const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n", DOKKU_SCALE: "web=1\nworker=2\n" }, dockerfile));
+  const push = await extractionContainersDuring(app, async () => {
+    const r = await host.push(app, src);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  assert.deepEqual(push, { created: 1, archives: 2, left: 0 });
+  assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 2 });
+});
+
 test("what the scan finds in the image is refused as a per-file read refuses it, and the running app is untouched", async () => {
   const app = await host.createApp("scanbad");
   const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\n" }));
