@@ -52,6 +52,10 @@ const stubUnused = {
     b.onResolve({ filter: /^https$/ }, (args) =>
       /[\\/]docker-modem[\\/]/.test(args.importer) ? { path: new URL("./vendor/lazy-https.cjs", import.meta.url).pathname } : undefined,
     );
+    // docker-modem's util.inspect of each request for a debug log that is off (scripts/vendor/modem-util.cjs).
+    b.onResolve({ filter: /^util$/ }, (args) =>
+      /[\\/]docker-modem[\\/]lib[\\/]modem\.js$/.test(args.importer) ? { path: new URL("./vendor/modem-util.cjs", import.meta.url).pathname } : undefined,
+    );
     // docker-modem's readable-stream and debug: Node's stream, and no logging (~7 ms less).
     b.onResolve({ filter: /^(readable-stream|debug)$/ }, (args) =>
       /[\\/]docker-modem[\\/]/.test(args.importer)
