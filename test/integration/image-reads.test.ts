@@ -42,15 +42,19 @@ async function extractionContainersDuring(app: string, fn: () => Promise<void>):
   };
 }
 
+/** A push that must succeed, and what it asked of the engine to read the image. */
+const pushCounting = (app: string, src: string) =>
+  extractionContainersDuring(app, async () => {
+    const r = await host.push(app, src);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
 const imageId = async (app: string) => String((await execa("docker", ["image", "inspect", "-f", "{{.Id}}", `dokku/${app}:latest`])).stdout).trim();
 
 test("a new image is read through one container and one archive request, a restart of the same image through none", async () => {
   const app = await host.createApp("reads");
   const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n", DOKKU_SCALE: "web=1\nworker=1\n" }));
-  const push = await extractionContainersDuring(app, async () => {
-    const r = await host.push(app, src);
-    assert.equal(r.code, 0, r.stderr);
-  });
+  const push = await pushCounting(app, src);
   assert.deepEqual(push, { created: 1, archives: 1, left: 0 });
   const kept = join(host.lib, "data", "ps", app, "image-files.json");
   assert.deepEqual(JSON.parse(readFileSync(kept, "utf8")), {
@@ -87,10 +91,7 @@ test("a new image is read through one container and one archive request, a resta
 
   // A push with a new DOKKU_SCALE is a new image: read again, and applied.
   await commitFiles(src, { DOKKU_SCALE: "web=1\nworker=2\n" });
-  const second = await extractionContainersDuring(app, async () => {
-    const r = await host.push(app, src);
-    assert.equal(r.code, 0, r.stderr);
-  });
+  const second = await pushCounting(app, src);
   assert.deepEqual(second, { created: 1, archives: 1, left: 0 });
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 2 });
 });
@@ -100,10 +101,7 @@ test("a WORKDIR with megabytes before its Procfile: the scan gives up, files are
   // Like a herokuish /app: a big .heroku sorts before Procfile and DOKKU_SCALE.
   const dockerfile = `FROM ${BASE_IMAGE}\nWORKDIR /app\nRUN mkdir -p /app/.heroku && dd if=/dev/zero of=/app/.heroku/runtime bs=1M count=6 2>/dev/null\nCOPY . /app\nCMD ["sleep", "86400"]\n`;
   const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n", DOKKU_SCALE: "web=1\nworker=2\n" }, dockerfile));
-  const first = await extractionContainersDuring(app, async () => {
-    const r = await host.push(app, src);
-    assert.equal(r.code, 0, r.stderr);
-  });
+  const first = await pushCounting(app, src);
   // The scan, then Procfile and DOKKU_SCALE by path through the same container.
   assert.deepEqual(first, { created: 1, archives: 3, left: 0 });
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 2 });
@@ -111,10 +109,7 @@ test("a WORKDIR with megabytes before its Procfile: the scan gives up, files are
   assert.equal(kept.perFileReads, true);
 
   await commitFiles(src, { DOKKU_SCALE: "web=1\nworker=1\n" });
-  const second = await extractionContainersDuring(app, async () => {
-    const r = await host.push(app, src);
-    assert.equal(r.code, 0, r.stderr);
-  });
+  const second = await pushCounting(app, src);
   // No scan: Procfile and DOKKU_SCALE in parallel, a container each.
   assert.deepEqual(second, { created: 2, archives: 2, left: 0 });
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 1 });
@@ -124,10 +119,7 @@ test("a Procfile hard-linked to an earlier path (a link entry in the scan) is re
   const app = await host.createApp("hardlink");
   const dockerfile = `FROM ${BASE_IMAGE}\nWORKDIR /app\nCOPY . /app\nRUN mv /app/Procfile /app/A-procfile && ln /app/A-procfile /app/Procfile\nCMD ["sleep", "86400"]\n`;
   const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n", DOKKU_SCALE: "web=1\nworker=2\n" }, dockerfile));
-  const push = await extractionContainersDuring(app, async () => {
-    const r = await host.push(app, src);
-    assert.equal(r.code, 0, r.stderr);
-  });
+  const push = await pushCounting(app, src);
   assert.deepEqual(push, { created: 1, archives: 2, left: 0 });
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 2 });
 });
