@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { posix } from "node:path";
 import { DirectoryScan, type DirectoryScanOptions, type DirectoryScanResult } from "../core/directory-scan.ts";
 import { DokkuError } from "../core/errors.ts";
+import { entryRefusal, notSingleFileMessage, tooLargeMessage } from "../core/image-file-entry.ts";
 import { cleanUpBeforeExit } from "./cleanup.ts";
 import { engineError, isNotFound, withEngine } from "./docker.ts";
 
@@ -131,7 +132,7 @@ export async function withImageFiles<T>(image: string, options: ImageReaderOptio
         const server = (archive as Readable & { headers?: Record<string, unknown> }).headers?.["server"];
         const ordered = typeof server === "string" && server.startsWith("Docker/");
         const budgetBytes = options.scanBudgetBytes ?? DEFAULT_SCAN_BUDGET_BYTES;
-        return scanDirectoryTar(archive, new DirectoryScan({ wanted, ordered, budgetBytes, maxFileBytes: options.maxBytes }), options.maxBytes);
+        return scanDirectoryTar(archive, new DirectoryScan({ wanted, ordered, budgetBytes, maxFileBytes: options.maxBytes }));
       },
     };
     try {
@@ -149,6 +150,30 @@ function loadTarExtract(): Promise<typeof import("tar-stream").extract> {
   // tar-stream is CommonJS: under tsx (tests) its exports may arrive under `default`.
   tarExtract ??= import("tar-stream").then((tar) => tar.extract ?? tar.default?.extract);
   return tarExtract;
+}
+
+/** What collectEntry needs of tar-stream's entry stream (a streamx Readable). */
+interface EntryStream {
+  on(event: "data", listener: (data: unknown) => void): unknown;
+  on(event: "end", listener: () => void): unknown;
+}
+
+/**
+ * An entry's bytes, bounded: `tooLarge` as soon as more than `maxBytes`
+ * arrive (a header may understate the size), else `done` with all of them.
+ */
+function collectEntry(stream: EntryStream, maxBytes: number, tooLarge: () => void, done: (bytes: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  stream.on("data", (data: unknown) => {
+    const chunk = data as Buffer;
+    size += chunk.length;
+    if (size > maxBytes) return tooLarge();
+    chunks.push(chunk);
+  });
+  stream.on("end", () => {
+    if (size <= maxBytes) done(Buffer.concat(chunks));
+  });
 }
 
 /**
@@ -169,20 +194,12 @@ export async function readSingleFileFromTar(archive: Readable, expectedName: str
       reject(new DokkuError(message));
     };
     ex.on("entry", (header, stream, next) => {
-      if (content !== undefined) return fail(`${label} in the app image is not a single file; refusing it`);
-      if (header.type !== "file") return fail(`${label} in the app image is a ${header.type ?? "special file"}, not a regular file; refusing it`);
+      if (content !== undefined) return fail(notSingleFileMessage(label));
+      const refusal = entryRefusal(label, header, maxBytes);
+      if (refusal !== undefined) return fail(refusal);
       if (header.name !== expectedName) return fail(`${label} in the app image has an unexpected path; refusing it`);
-      if ((header.size ?? 0) > maxBytes) return fail(`${label} in the app image is larger than ${maxBytes} bytes; refusing it`);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on("data", (data: unknown) => {
-        const chunk = data as Buffer;
-        size += chunk.length;
-        if (size > maxBytes) return fail(`${label} in the app image is larger than ${maxBytes} bytes; refusing it`);
-        chunks.push(chunk);
-      });
-      stream.on("end", () => {
-        content = Buffer.concat(chunks);
+      collectEntry(stream, maxBytes, () => fail(tooLargeMessage(label, maxBytes)), (bytes) => {
+        content = bytes;
         next();
       });
       stream.on("error", (error) => fail(`Could not read ${label} from the app image: ${error.message}`));
@@ -208,7 +225,7 @@ const DEFAULT_SCAN_BUDGET_BYTES = 4 * 1024 * 1024;
  * stops or gives up. A stream that breaks off is a scan that gave up: the
  * caller's per-file reads then meet (and report) whatever went wrong.
  */
-export async function scanDirectoryTar(archive: Readable, scan: DirectoryScan, maxBytes: number): Promise<DirectoryScanResult> {
+export async function scanDirectoryTar(archive: Readable, scan: DirectoryScan): Promise<DirectoryScanResult> {
   const ex = (await loadTarExtract())();
   return new Promise<DirectoryScanResult>((resolve, reject) => {
     let settled = false;
@@ -228,17 +245,9 @@ export async function scanDirectoryTar(archive: Readable, scan: DirectoryScan, m
         return;
       }
       if (step.kind !== "take") return finish(step.kind === "refuse" ? new DokkuError(step.message) : undefined);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on("data", (data: unknown) => {
-        const chunk = data as Buffer;
-        size += chunk.length;
-        if (size > maxBytes) return finish(new DokkuError(`${step.name} in the app image is larger than ${maxBytes} bytes; refusing it`));
-        chunks.push(chunk);
-      });
-      stream.on("end", () => {
+      collectEntry(stream, scan.maxFileBytes, () => finish(new DokkuError(tooLargeMessage(step.name, scan.maxFileBytes))), (bytes) => {
         if (settled) return;
-        if (scan.took(step.name, Buffer.concat(chunks).toString("utf8")).kind === "skip") next();
+        if (scan.took(step.name, bytes.toString("utf8")).kind === "skip") next();
         else finish();
       });
     });

@@ -18,6 +18,8 @@
  * Pure: the adapter (src/adapters/image-files.ts) feeds it tar headers.
  */
 
+import { entryRefusal, notSingleFileMessage } from "./image-file-entry.ts";
+
 export interface TarHeader {
   readonly name: string;
   /** tar-stream's entry type: "file", "directory", "symlink", "link", … */
@@ -89,6 +91,11 @@ export class DirectoryScan {
     this.budget = options.budgetBytes;
   }
 
+  /** The most bytes a taken file may have (its content is bounded as it streams). */
+  get maxFileBytes(): number {
+    return this.options.maxFileBytes;
+  }
+
   private remaining(): string[] {
     return this.options.wanted(new Set(this.found.keys())).filter((name) => !this.found.has(name) && !this.undecided.has(name));
   }
@@ -106,8 +113,9 @@ export class DirectoryScan {
     if (rel === "" || rel.split("/").includes("..")) return { kind: "give-up" };
     const top = rel.split("/")[0] as string;
     const nested = rel.includes("/");
-    if (this.lastTop !== undefined && byteOrder(top, this.lastTop) < 0) this.ordered = false;
-    if (this.lastTop === undefined || byteOrder(top, this.lastTop) > 0) this.lastTop = top;
+    const order = this.lastTop === undefined ? 1 : byteOrder(top, this.lastTop);
+    if (order < 0) this.ordered = false;
+    else if (order > 0) this.lastTop = top;
 
     const remaining = this.remaining();
     if (!nested && remaining.includes(top)) {
@@ -117,13 +125,10 @@ export class DirectoryScan {
         this.undecided.add(top);
         return this.charge(header);
       }
-      if (header.type !== "file") return { kind: "refuse", message: `${top} in the app image is a ${header.type ?? "special file"}, not a regular file; refusing it` };
-      if ((header.size ?? 0) > this.options.maxFileBytes) {
-        return { kind: "refuse", message: `${top} in the app image is larger than ${this.options.maxFileBytes} bytes; refusing it` };
-      }
-      return { kind: "take", name: top };
+      const refusal = entryRefusal(top, header, this.options.maxFileBytes);
+      return refusal === undefined ? { kind: "take", name: top } : { kind: "refuse", message: refusal };
     }
-    if (!nested && this.found.has(top)) return { kind: "refuse", message: `${top} in the app image is not a single file; refusing it` };
+    if (!nested && this.found.has(top)) return { kind: "refuse", message: notSingleFileMessage(top) };
     if (this.ordered && remaining.every((name) => byteOrder(top, name) > 0)) return this.stop(remaining);
     return this.charge(header);
   }

@@ -112,25 +112,31 @@ async function readImageTextsFromEngine(app: string, identity: ImageIdentity, pe
   const options = { app, maxBytes: MAX_FORMATION_FILE_BYTES };
   const firstDir = posix.normalize(identity.workingDir || "/");
   if (perFileReads || firstDir === "/") {
-    return withImageFiles(identity.id, { ...options, containers: 2 }, async (files) => {
-      // app.json only counts without a DOKKU_SCALE, so it is read once that is known.
-      const [procfileText, scaleText] = await Promise.all([files.readFirst(paths("Procfile"), "Procfile"), files.readFirst(paths("DOKKU_SCALE"), "DOKKU_SCALE")]);
-      const appJsonText = scaleText === undefined ? await files.readFirst(paths("app.json"), "app.json") : undefined;
-      return { texts: { procfileText, scaleText, appJsonText }, scanGaveUp: false };
-    });
+    return withImageFiles(identity.id, { ...options, containers: 2 }, async (files) => ({
+      texts: await readTexts((name) => files.readFirst(paths(name), name)),
+      scanGaveUp: false,
+    }));
   }
   return withImageFiles(identity.id, { ...options, containers: 1 }, async (files) => {
     const scan = await files.scanDirectory(firstDir, wantedInImage);
-    const read = async (name: string): Promise<string | undefined> => {
+    const texts = await readTexts(async (name) => {
       if (scan.files.has(name)) return scan.files.get(name);
       const inFirstDir = posix.join(firstDir, name);
       return files.readFirst(scan.absent.has(name) ? paths(name).filter((p) => p !== inFirstDir) : paths(name), name);
-    };
-    const procfileText = await read("Procfile");
-    const scaleText = await read("DOKKU_SCALE");
-    const appJsonText = scaleText === undefined ? await read("app.json") : undefined;
-    return { texts: { procfileText, scaleText, appJsonText }, scanGaveUp: !scan.complete };
+    });
+    return { texts, scanGaveUp: !scan.complete };
   });
+}
+
+/**
+ * Procfile and DOKKU_SCALE, side by side (with a container each they are
+ * read in parallel); app.json only counts without a DOKKU_SCALE, so it is
+ * read once that is known.
+ */
+async function readTexts(read: (name: string) => Promise<string | undefined>): Promise<ImageTexts> {
+  const [procfileText, scaleText] = await Promise.all([read("Procfile"), read("DOKKU_SCALE")]);
+  const appJsonText = scaleText === undefined ? await read("app.json") : undefined;
+  return { procfileText, scaleText, appJsonText };
 }
 
 function validateImageTexts({ procfileText, scaleText, appJsonText }: ImageTexts): ImageProcessFiles {

@@ -45,7 +45,7 @@ test("scanDirectoryTar takes the wanted files and drops the stream once they are
     { name: "./zz-big", body: Buffer.alloc(8 << 20) },
   ]);
   const { archive, pulled } = streamed(bytes);
-  const result = await scanDirectoryTar(archive, newScan(), 100);
+  const result = await scanDirectoryTar(archive, newScan());
   assert.deepEqual([...result.files], [["DOKKU_SCALE", "web=1\n"], ["Procfile", "web: sleep 1\n"]]);
   assert.equal(result.complete, true);
   assert.ok(archive.destroyed, "the engine's stream is dropped");
@@ -54,7 +54,7 @@ test("scanDirectoryTar takes the wanted files and drops the stream once they are
 
 test("scanDirectoryTar: names not there are absent once the listing ends", async () => {
   const { archive } = streamed(await tarBytes([{ name: "./", type: "directory" }, { name: "./Procfile", body: "web: x\n" }]));
-  const result = await scanDirectoryTar(archive, newScan(), 100);
+  const result = await scanDirectoryTar(archive, newScan());
   assert.deepEqual([...result.files.keys()], ["Procfile"]);
   assert.deepEqual([...result.absent].sort(), ["DOKKU_SCALE", "app.json"]);
 });
@@ -62,7 +62,7 @@ test("scanDirectoryTar: names not there are absent once the listing ends", async
 test("scanDirectoryTar gives up past its budget, reading no further", async () => {
   const bytes = await tarBytes([{ name: "./", type: "directory" }, { name: "./.heroku", body: Buffer.alloc(3 << 20) }, { name: "./.z", body: Buffer.alloc(3 << 20) }, { name: "./Procfile", body: "web: x\n" }]);
   const { archive, pulled } = streamed(bytes);
-  const result = await scanDirectoryTar(archive, newScan(4 << 20), 100);
+  const result = await scanDirectoryTar(archive, newScan(4 << 20));
   assert.equal(result.complete, false);
   assert.deepEqual([...result.files], []);
   assert.ok(pulled() < 5 << 20, `pulled ${pulled()} bytes`);
@@ -74,15 +74,15 @@ test("scanDirectoryTar refuses a wanted file that is a symlink or too big", asyn
     [{ name: "./DOKKU_SCALE", body: "x".repeat(101) }, /DOKKU_SCALE in the app image is larger than 100 bytes/],
   ] as Array<[Entry, RegExp]>) {
     const { archive } = streamed(await tarBytes([{ name: "./", type: "directory" }, entry]));
-    await assert.rejects(scanDirectoryTar(archive, newScan(), 100), message);
+    await assert.rejects(scanDirectoryTar(archive, newScan()), message);
   }
 });
 
 test("scanDirectoryTar: a stream that breaks off or is not a tar is a scan that gave up", async () => {
   const bytes = await tarBytes([{ name: "./", type: "directory" }, { name: "./.cache", body: Buffer.alloc(200_000) }, { name: "./Procfile", body: "web: x\n" }]);
   const broken = streamed(bytes, 65536);
-  const result = await scanDirectoryTar(broken.archive, newScan(), 100);
+  const result = await scanDirectoryTar(broken.archive, newScan());
   assert.equal(result.complete, false);
-  const garbage = await scanDirectoryTar(Readable.from([Buffer.alloc(4096, "x")]), newScan(), 100);
+  const garbage = await scanDirectoryTar(Readable.from([Buffer.alloc(4096, "x")]), newScan());
   assert.equal(garbage.complete, false);
 });
