@@ -8,6 +8,7 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 bash "$REPO/scripts/setup.sh"
 
 WORK=$(mktemp -d /tmp/dokku-ps-demo.XXXXXX)
+chmod 0755 "$WORK" # every dokku command runs as the dokku user, as on Dokku
 export DOKKU_ROOT="$WORK/home" DOKKU_LIB_ROOT="$WORK/lib"
 APP=demo-$$
 dokku() { "$REPO/host/bin/dokku" "$@"; }
@@ -41,8 +42,9 @@ git -C "$SRC" init -q -b main
 git -C "$SRC" add -A
 git -C "$SRC" -c user.name=demo -c user.email=demo@example.com commit -qm "demo app"
 
-step "git push $DOKKU_ROOT/$APP main"
-env -u DOKKU_ROOT -u DOKKU_LIB_ROOT git -C "$SRC" push "$DOKKU_ROOT/$APP" main
+# What sshd runs for `git push dokku@host:$APP main`: dokku git-receive-pack '$APP'.
+step "git push dokku@host:$APP main   (ext::dokku git-receive-pack $APP)"
+git -C "$SRC" -c protocol.ext.allow=always push "ext::$REPO/host/bin/dokku %S $APP" main
 
 step "dokku ps:scale $APP"
 dokku ps:scale "$APP"

@@ -10,6 +10,15 @@ if ! command -v dockerd >/dev/null 2>&1; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
 fi
+# The `dokku` system user, as a Dokku package creates it: the embedded host
+# runs every command as this user (re-exec from root), as Dokku does, and it
+# reaches the engine through the docker group.
+if ! id dokku >/dev/null 2>&1; then
+  echo "-----> Creating the dokku user"
+  useradd --system --user-group --create-home --home-dir /home/dokku --shell /bin/bash dokku
+fi
+getent group docker >/dev/null || groupadd --system docker
+id -nG dokku | tr ' ' '\n' | grep -qx docker || usermod -aG docker dokku
 bash scripts/start-dockerd.sh
 
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then

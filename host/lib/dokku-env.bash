@@ -27,9 +27,10 @@ export PLUGIN_ENABLED_PATH="$PLUGIN_PATH/enabled"
 export PLUGIN_CORE_PATH="$DOKKU_LIB_ROOT/core-plugins"
 export PLUGIN_CORE_AVAILABLE_PATH="$PLUGIN_CORE_PATH/available"
 export PLUGIN_CORE_ENABLED_PATH="$PLUGIN_CORE_PATH/enabled"
-# Deviation: no `dokku` system user here; everything runs as the caller.
-export DOKKU_SYSTEM_USER="${DOKKU_SYSTEM_USER:-$(id -un)}"
-export DOKKU_SYSTEM_GROUP="${DOKKU_SYSTEM_GROUP:-$(id -gn)}"
+# As in Dokku: commands run as this user (bin/dokku re-execs root into it) and
+# the data trees belong to it. scripts/setup.sh creates it.
+export DOKKU_SYSTEM_USER="${DOKKU_SYSTEM_USER:-dokku}"
+export DOKKU_SYSTEM_GROUP="${DOKKU_SYSTEM_GROUP:-dokku}"
 export DOKKU_API_VERSION=1
 export DOKKU_NOT_IMPLEMENTED_EXIT=10
 export DOKKU_VALID_EXIT=0
@@ -48,13 +49,26 @@ dokku_host_link() {
   [[ -L "$link" ]] || ln -sfn "$target" "$link"
 }
 
+# A directory (or file) made by root during init belongs to the Dokku user,
+# as a package install leaves /home/dokku and /var/lib/dokku/{data,config,plugins}.
+dokku_host_own() {
+  [[ $EUID -eq 0 ]] || return 0
+  chown "$DOKKU_SYSTEM_USER:$DOKKU_SYSTEM_GROUP" "$@" 2>/dev/null || true
+}
+
 dokku_host_init() {
   local dir src name
   for dir in "$DOKKU_ROOT" "$DOKKU_LIB_ROOT/data" "$DOKKU_LIB_ROOT/config" \
-    "$PLUGIN_AVAILABLE_PATH" "$PLUGIN_ENABLED_PATH" \
-    "$PLUGIN_CORE_AVAILABLE_PATH" "$PLUGIN_CORE_ENABLED_PATH"; do
-    [[ -d "$dir" ]] || mkdir -p "$dir"
+    "$PLUGIN_PATH" "$PLUGIN_AVAILABLE_PATH" "$PLUGIN_ENABLED_PATH" \
+    "$PLUGIN_CORE_PATH" "$PLUGIN_CORE_AVAILABLE_PATH" "$PLUGIN_CORE_ENABLED_PATH"; do
+    [[ -d "$dir" ]] || { mkdir -p "$dir" && dokku_host_own "$dir"; }
   done
+  # A real host has run `ps:retire` (cron, every 5 min), whose flock is this
+  # plain file: not every entry of data/ps is an app.
+  if [[ ! -e "$DOKKU_LIB_ROOT/data/ps/retire" ]]; then
+    [[ -d "$DOKKU_LIB_ROOT/data/ps" ]] || { mkdir -p "$DOKKU_LIB_ROOT/data/ps" && dokku_host_own "$DOKKU_LIB_ROOT/data/ps"; }
+    : 2>/dev/null >>"$DOKKU_LIB_ROOT/data/ps/retire" && dokku_host_own "$DOKKU_LIB_ROOT/data/ps/retire"
+  fi
   for src in "$DOKKU_HOST_DIR"/core-plugins/*/; do
     src="${src%/}" name="${src##*/}"
     dokku_host_link "$src" "$PLUGIN_CORE_AVAILABLE_PATH/$name"

@@ -13,6 +13,7 @@ DOKKU="$HOST_DIR/bin/dokku"
 # container names or the dokku/<app> image.
 APP="${SMOKE_APP:-demo-$$}"
 WORK="$(mktemp -d /tmp/dokku-ps-smoke.XXXXXX)"
+chmod 0755 "$WORK" # commands run as the dokku user
 export DOKKU_ROOT="$WORK/home" DOKKU_LIB_ROOT="$WORK/lib"
 # Same environment as `dokku` gives its plugins, for direct `plugn` calls.
 # shellcheck source=../lib/dokku-env.bash
@@ -60,11 +61,13 @@ cenv() { docker exec "$1" sh -c "printf '%s' \"\$$2\""; }
 container_gone() { ! docker container inspect "$1" >/dev/null 2>&1; }
 
 # commit_and_push <message>: commits the work tree of $WORK/src and pushes
-# with an empty environment, like a user's shell that knows nothing of Dokku.
+# the way sshd does for `git push dokku@host:<app>` (dokku git-receive-pack),
+# from an environment that knows nothing of Dokku but the host's roots.
 commit_and_push() {
   git -C "$WORK/src" add -A
   git -C "$WORK/src" -c user.email=smoke@test -c user.name=smoke commit -qm "$1"
-  run_cmd env -i PATH=/usr/bin:/bin HOME="$WORK" git -C "$WORK/src" push -q "$DOKKU_ROOT/$APP" main
+  run_cmd env -i PATH=/usr/bin:/bin HOME="$WORK" DOKKU_ROOT="$DOKKU_ROOT" DOKKU_LIB_ROOT="$DOKKU_LIB_ROOT" \
+    git -C "$WORK/src" -c protocol.ext.allow=always push -q "ext::$DOKKU %S $APP" main
 }
 
 install_fixtures() {
@@ -115,6 +118,7 @@ EOF
   printf '#!/usr/bin/env bash\necho "10_early aborting"\nexit 3\n' >"$early/smoke-abort"
   printf '#!/usr/bin/env bash\necho "not executable, must not run"\n' >"$early/smoke-nonexec"
   chmod +x "$early/smoke-order" "$early/smoke-abort"
+  chown -R dokku:dokku "$DOKKU_LIB_ROOT/data/zz-fixture"
   ln -s "$fx" "$PLUGIN_PATH/enabled/zz-fixture"
   ln -s "$early" "$PLUGIN_PATH/enabled/10_early"
 }

@@ -4,7 +4,7 @@
  * real Docker engine. Nothing here mocks Docker or git.
  */
 import { execa, type Options } from "execa";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -68,12 +68,32 @@ export class Host {
   /** A fresh host with the plugin installed; old containers retire at once. */
   static async create(options: { binDir?: string } = {}): Promise<Host> {
     await requireEngine();
-    const host = new Host(mkdtempSync(join(tmpdir(), "dokku-ps-it-")), options.binDir);
+    const root = mkdtempSync(join(tmpdir(), "dokku-ps-it-"));
+    // Commands run as the dokku user (as on Dokku): it must reach the tree.
+    chmodSync(root, 0o755);
+    const host = new Host(root, options.binDir);
     const install = await run(join(REPO, "install.sh"), [], { env: host.env() });
     if (install.code !== 0) throw new Error(`install.sh failed: ${install.stderr}`);
     const cfg = await host.dokku("config:set", "--global", "DOKKU_WAIT_TO_RETIRE=0", "DOKKU_DEFAULT_CHECKS_WAIT=0");
     if (cfg.code !== 0) throw new Error(`config:set --global failed: ${cfg.stderr}`);
     return host;
+  }
+
+  /**
+   * Plants a file in the host's tree as Dokku would have left it: owned by the
+   * Dokku user (every command runs as that user), parent dirs created likewise.
+   */
+  seedFile(path: string, content: string | Buffer, mode = 0o644): void {
+    const { uid, gid } = dokkuUser();
+    const parents: string[] = [];
+    for (let dir = dirname(path); !existsDir(dir); dir = dirname(dir)) parents.unshift(dir);
+    for (const dir of parents) {
+      mkdirSync(dir);
+      chownSync(dir, uid, gid);
+    }
+    writeFileSync(path, content, { mode });
+    chmodSync(path, mode);
+    chownSync(path, uid, gid);
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
@@ -107,9 +127,16 @@ export class Host {
     return app;
   }
 
-  /** `git push <DOKKU_ROOT>/<app> main` from a work tree, in a shell with no DOKKU_* variables. */
+  /**
+   * `git push` of a work tree's HEAD to the app's `main`, the way sshd runs it
+   * for `git push dokku@host:<app>`: `dokku git-receive-pack '<app>'` (git's
+   * ext:: transport), so it runs as the Dokku user.
+   */
   async push(app: string, workTree: string): Promise<RunResult> {
-    return run("git", ["push", "-q", join(this.home, app), "HEAD:main"], { cwd: workTree, env: cleanEnv(this.pathEnv()) });
+    return run("git", ["-c", "protocol.ext.allow=always", "push", "-q", `ext::${DOKKU} %S ${app}`, "HEAD:main"], {
+      cwd: workTree,
+      env: this.env(),
+    });
   }
 
   async destroy(): Promise<void> {
@@ -123,6 +150,26 @@ export class Host {
     }
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+function existsDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+let cachedUser: { uid: number; gid: number } | undefined;
+
+/** uid/gid of the Dokku system user (created by scripts/setup.sh). */
+export function dokkuUser(): { uid: number; gid: number } {
+  if (cachedUser) return cachedUser;
+  const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("dokku:"));
+  if (!line) throw new Error("no dokku user: run scripts/setup.sh");
+  const [, , uid, gid] = line.split(":");
+  cachedUser = { uid: Number(uid), gid: Number(gid) };
+  return cachedUser;
 }
 
 /** A git work tree with the given files committed on `main`. */
