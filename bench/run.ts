@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { execa } from "execa";
-import { BASE_IMAGE, DOKKU, Host, cleanEnv, commitFiles, workTree } from "../test/integration/harness.ts";
+import { BASE_IMAGE, DOKKU, Host, commitFiles, dokkuUser, workTree } from "../test/integration/harness.ts";
 import { renderFigure, passes, summarize, type Figure } from "./stats.ts";
 
 const only = (process.env["BENCH_ONLY"] ?? "").split(",").filter(Boolean);
@@ -23,10 +23,18 @@ const report = (f: Figure) => {
   console.log(renderFigure(f));
 };
 
+/**
+ * Plugin executables run as the Dokku user, as Dokku runs them: spawned with
+ * its uid/gid (no re-exec in what is timed). Node drops supplementary groups
+ * then, so what needs the engine (docker group) goes through setpriv.
+ */
+const asDokku = () => dokkuUser();
+const SETPRIV = ["setpriv", "--reuid=dokku", "--regid=dokku", "--init-groups"];
+
 /** Wall time of one process run, in ms (spawnSync: the least overhead we can add). */
 function timeRun(cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
   const start = performance.now();
-  const r = spawnSync(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  const r = spawnSync(cmd, args, { env, uid: asDokku().uid, gid: asDokku().gid, stdio: ["ignore", "ignore", "pipe"] });
   const ms = performance.now() - start;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
   return ms;
@@ -123,7 +131,7 @@ function ourExtraction(app: string): { ms: number; rssMiB: number } {
   const timeFile = join(tmpdir(), `dokku-ps-bench-time-${process.pid}`);
   rmSync(join(host.lib, "data", "ps", app, "image-files.json"), { force: true });
   const start = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, join(plugin, "pre-deploy"), app, "latest"], { env: { ...env, DOKKU_QUIET_OUTPUT: "1" }, stdio: ["ignore", "ignore", "pipe"] });
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, ...SETPRIV, join(plugin, "pre-deploy"), app, "latest"], { env: { ...env, DOKKU_QUIET_OUTPUT: "1" }, stdio: ["ignore", "ignore", "pipe"] });
   const ms = performance.now() - start;
   if (r.status !== 0) throw new Error(`pre-deploy failed: ${r.stderr}`);
   const rssKiB = Number(readFileSync(timeFile, "utf8").trim().split("\n").pop());
@@ -182,12 +190,11 @@ async function fakeDeploy(app: string, containers: number): Promise<string[]> {
         `--name=${app}.web.${n}`, BASE_IMAGE, "sleep", "86400",
       ])
     ).trim();
-    writeFileSync(join(host.home, app, `CONTAINER.web.${n}`), `${id}\n`);
+    host.seedFile(join(host.home, app, `CONTAINER.web.${n}`), `${id}\n`);
     ids.push(id);
   }
-  writeFileSync(join(host.home, app, "DOKKU_SCALE"), `web=${containers}\n`);
-  mkdirSync(join(host.lib, "config", "common", app), { recursive: true });
-  writeFileSync(join(host.lib, "config", "common", app, "deployed"), "true");
+  host.seedFile(join(host.home, app, "DOKKU_SCALE"), `web=${containers}\n`, 0o600);
+  host.seedFile(join(host.lib, "config", "common", app, "deployed"), "true", 0o600);
   return ids;
 }
 
@@ -275,9 +282,9 @@ async function benchPushOverhead(): Promise<void> {
     if (i > 0) await commitFiles(src, { "bump.txt": String(i) });
     const log = join(tmpdir(), `dokku-ps-bench-plugn-${process.pid}-${i}`);
     const start = performance.now();
-    const r = await execa("git", ["push", "-q", join(host.home, app), "HEAD:main"], { cwd: src, env: cleanEnv({ PLUGN_TIMING_LOG: log }), reject: false });
+    const r = await host.push(app, src, { PLUGN_TIMING_LOG: log });
     pushSeconds.push((performance.now() - start) / 1000);
-    if (r.exitCode !== 0) throw new Error(`push failed: ${r.stderr}`);
+    if (r.code !== 0) throw new Error(`push failed: ${r.stderr}`);
     const lines = readFileSync(log, "utf8").trim().split("\n").map((l) => l.split(" "));
     const ours = lines.filter(([plugin]) => plugin === "ps");
     psSeconds.push(ours.reduce((sum, [, , s]) => sum + Number(s), 0));

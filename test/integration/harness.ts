@@ -132,10 +132,10 @@ export class Host {
    * for `git push dokku@host:<app>`: `dokku git-receive-pack '<app>'` (git's
    * ext:: transport), so it runs as the Dokku user.
    */
-  async push(app: string, workTree: string): Promise<RunResult> {
+  async push(app: string, workTree: string, extraEnv: Record<string, string> = {}): Promise<RunResult> {
     return run("git", ["-c", "protocol.ext.allow=always", "push", "-q", `ext::${DOKKU} %S ${app}`, "HEAD:main"], {
       cwd: workTree,
-      env: this.env(),
+      env: this.env(extraEnv),
     });
   }
 
