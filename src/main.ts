@@ -63,6 +63,8 @@ const TRIGGERS: Record<string, Trigger> = {
   "core-post-extract": validateSource,
   "pre-deploy": async (ctx, args) => (await deploy()).preDeploy(ctx, args),
   "procfile-get-command": async (ctx, args) => (await deploy()).procfileGetCommand(ctx, args),
+  "procfile-extract": async (ctx, args) => (await deploy()).procfileExtract(ctx, args),
+  "procfile-remove": async (ctx, args) => (await deploy()).procfileRemove(ctx, args),
   "app-restart": async (ctx, args) => underDeployLock(ctx, args[0], async () => (await lifecycleCommands()).appRestartTrigger(ctx, args)),
   "post-app-clone": async (ctx, args) => (await lifecycleCommands()).postAppCloneOrRenameTrigger(ctx, args),
   "post-app-rename": async (ctx, args) => (await lifecycleCommands()).postAppCloneOrRenameTrigger(ctx, args),

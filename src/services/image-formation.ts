@@ -1,4 +1,4 @@
-import { DokkuError } from "../core/errors.ts";
+import { DokkuError, isDokkuError } from "../core/errors.ts";
 import {
   MAX_FORMATION_FILE_BYTES,
   applyScaleUpdates,
@@ -47,6 +47,45 @@ interface ImageTexts {
  * from the engine but the ID. They are validated again on every use.
  */
 export async function readImageProcessFiles(ctx: Context, app: string, image: string): Promise<ImageProcessFiles> {
+  const read = await readImageTexts(ctx, app, image);
+  const found = validateImageTexts(read.texts);
+  read.keep();
+  return found;
+}
+
+/**
+ * The image's Procfile alone (`procfile-extract`): undefined when it has
+ * none or the image does not exist; `parse` validates it (and fails as
+ * pre-deploy's check does). The other files are not judged here, but the
+ * texts are kept as readImageProcessFiles keeps them when they pass, so the
+ * `pre-deploy` of the same image that follows reads nothing from the engine
+ * but the ID.
+ */
+export async function readImageProcfile(
+  ctx: Context,
+  app: string,
+  image: string,
+): Promise<{ text: string; parse: () => ProcfileEntry[] } | undefined> {
+  let read: Awaited<ReturnType<typeof readImageTexts>>;
+  try {
+    read = await readImageTexts(ctx, app, image);
+  } catch (error) {
+    // Dokku copies nothing out of an image that is not there: no Procfile.
+    if (isDokkuError(error) && error.message === `App image (${image}) not found`) return undefined;
+    throw error;
+  }
+  try {
+    validateImageTexts(read.texts);
+    read.keep();
+  } catch {
+    // Judged (and reported) by pre-deploy; a bad Procfile fails in parse below.
+  }
+  const text = read.texts.procfileText;
+  return text === undefined ? undefined : { text, parse: () => parseProcfile(text) };
+}
+
+/** The three texts of one image (kept ones when the image ID matches); `keep` records them once they passed validation. */
+async function readImageTexts(ctx: Context, app: string, image: string): Promise<{ texts: ImageTexts; keep: () => void }> {
   const identity = await inspectImage(image);
   const kept = readKeptRecord(ctx, app);
   const cached = kept?.image === identity.id ? kept.texts : undefined;
@@ -57,13 +96,13 @@ export async function readImageProcessFiles(ctx: Context, app: string, image: st
     texts = read.texts;
     perFileReads ||= read.scanGaveUp;
   }
-  const found = validateImageTexts(texts);
-  if (!cached) {
+  const keep = (): void => {
+    if (cached) return;
     ensureDir(ctx.paths.psDataDir(app));
     const record = { image: identity.id, ...texts, ...(perFileReads ? { perFileReads } : {}) };
     writeFileAtomic(imageTextsPath(ctx, app), JSON.stringify(record), 0o644);
-  }
-  return found;
+  };
+  return { texts, keep };
 }
 
 const imageTextsPath = (ctx: Context, app: string) => join(ctx.paths.psDataDir(app), "image-files.json");
@@ -168,15 +207,7 @@ export async function extractProcessFiles(ctx: Context, app: string, tag: string
   const found = await readImageProcessFiles(ctx, app, imageName(app, tag));
 
   ensureDir(ctx.paths.psDataDir(app));
-  if (found.procfileText !== undefined) {
-    log.info1Quiet("App Procfile file found");
-    writeFileAtomic(procfileCopyPath(ctx, app), found.procfileText, 0o644);
-  } else {
-    log.info1Quiet("No Procfile found in app image");
-    removeIfExists(procfileCopyPath(ctx, app));
-  }
-
-  writeHotAnswers(ctx, app, found.procfile);
+  replaceProcfileCopy(ctx, app, found.procfileText, found.procfile);
 
   const extracted = ctx.paths.appFile(app, EXTRACTED_SCALE_FILE);
   if (found.formation) {
@@ -201,3 +232,24 @@ export async function extractProcessFiles(ctx: Context, app: string, tag: string
     writeFormation(ctx, app, generateFormation(found.procfile));
   }
 }
+
+/**
+ * Dokku's extractProcfile, once the image's Procfile is known (and valid):
+ * the found / not-found line, the Procfile copy, and the precomputed
+ * answers derived from it (src/services/hot-answers.ts), which must always
+ * describe the copy next to them.
+ */
+export function replaceProcfileCopy(ctx: Context, app: string, text: string | undefined, procfile: ProcfileEntry[] | undefined): void {
+  if (text !== undefined) {
+    log.info1Quiet(PROCFILE_FOUND);
+    writeFileAtomic(procfileCopyPath(ctx, app), text, 0o644);
+  } else {
+    log.info1Quiet(NO_PROCFILE_FOUND);
+    removeIfExists(procfileCopyPath(ctx, app));
+  }
+  writeHotAnswers(ctx, app, procfile);
+}
+
+/** Dokku's two info lines of extractProcfile. */
+export const PROCFILE_FOUND = "App Procfile file found";
+export const NO_PROCFILE_FOUND = "No Procfile found in app image";
