@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
+import { ownDescriptor, setPermissions } from "./system-user.ts";
 
 /** The file's text, or undefined when it does not exist. */
 export function readIfExists(path: string): string | undefined {
@@ -33,11 +34,16 @@ let tmpCounter = 0;
 /**
  * Creates `path` (it must not exist) with `content`, fsynced: durable once
  * this returns. For files in a directory that is renamed into place as a
- * whole (see writeFileAtomic for a single file).
+ * whole (see writeFileAtomic for a single file). Its mode is `mode` whatever
+ * the umask, and, when we run as root (the `install` trigger), it belongs to
+ * the Dokku user and group, as Dokku's own writes (SetPermissions): every
+ * other ps command runs as that user and must be able to read and replace it.
  */
 export function writeNewFileSynced(path: string, content: string | Uint8Array, mode = 0o600): void {
   const fd = openSync(path, "wx", mode);
   try {
+    fchmodSync(fd, mode);
+    ownDescriptor(fd);
     // writeFileSync on a descriptor writes all of it (writeSync may write part).
     writeFileSync(fd, content);
     fsyncSync(fd);
@@ -92,6 +98,18 @@ export function removeIfExists(path: string): boolean {
   }
 }
 
+/**
+ * Creates `path` and any missing parent. Each directory created gets `mode`
+ * (0755, Dokku's for data and property dirs) and, when we run as root, the
+ * Dokku user and group, as Dokku's MkdirAll + SetPermissions do.
+ */
 export function ensureDir(path: string, mode = 0o755): void {
-  mkdirSync(path, { recursive: true, mode });
+  const first = mkdirSync(path, { recursive: true, mode });
+  if (first === undefined) return;
+  let dir = first;
+  setPermissions(dir, mode);
+  for (const part of relative(first, path).split(sep).filter(Boolean)) {
+    dir = join(dir, part);
+    setPermissions(dir, mode);
+  }
 }

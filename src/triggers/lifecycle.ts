@@ -3,6 +3,7 @@ import { assertAppNameShape, isAppNameShape } from "../core/app-name.ts";
 import { DokkuError } from "../core/errors.ts";
 import { serializeFormation } from "../core/formation.ts";
 import { ensureDir } from "../adapters/files.ts";
+import { setPermissions } from "../adapters/system-user.ts";
 import { log } from "../adapters/log.ts";
 import { listApps, verifyApp } from "../services/apps.ts";
 import type { Context } from "../services/context.ts";
@@ -38,14 +39,20 @@ export function postDelete(ctx: Context, [app]: string[]): void {
  * version's validation are forgotten: its rules may differ.
  */
 export function install(ctx: Context): void {
+  // Runs as root (install.sh, `dokku plugin:install`): what it creates goes to
+  // the Dokku user (files.ts), with Dokku's modes, as Dokku's own install does.
   ctx.props.setup();
-  ensureDir(join(ctx.paths.libRoot, "data", "ps"));
+  ctx.props.repairPermissions();
+  const dataRoot = join(ctx.paths.libRoot, "data", "ps");
+  ensureDir(dataRoot);
+  setPermissions(dataRoot, 0o755);
   for (const app of listDataDirs(ctx)) {
-    if (isAppNameShape(app)) rmSync(join(ctx.paths.psDataDir(app), "validated"), { recursive: true, force: true });
+    rmSync(join(ctx.paths.psDataDir(app), "validated"), { recursive: true, force: true });
   }
   for (const app of listApps(ctx)) {
     try {
       ensureDir(ctx.paths.psDataDir(app));
+      setPermissions(ctx.paths.psDataDir(app), 0o755);
       adoptRestartPolicy(ctx, app);
     } catch (error) {
       log.warn(`Unable to set up ps for ${app}: ${(error as Error).message}`);
@@ -97,9 +104,16 @@ export function dockerArgsProcessDeploy(ctx: Context, [app]: string[], stdin: st
   log.out(`${stdin} --restart=${effectiveRestartPolicy(ctx, app as string)}`);
 }
 
+/**
+ * The app dirs of `$DOKKU_LIB_ROOT/data/ps`. Not every entry is one: `retire`
+ * is ps:retire's flock file (cron runs ps:retire every 5 minutes on a stock
+ * host), and symlinks or odd names are nobody's app dir to clean.
+ */
 export function listDataDirs(ctx: Context): string[] {
   try {
-    return readdirSync(join(ctx.paths.libRoot, "data", "ps"));
+    return readdirSync(join(ctx.paths.libRoot, "data", "ps"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && isAppNameShape(entry.name))
+      .map((entry) => entry.name);
   } catch {
     return [];
   }
