@@ -123,7 +123,9 @@ rollback() {
 }
 trap rollback EXIT
 
-mkdir -p "$AVAILABLE" "$ENABLED"
+for dir in "$PLUGIN_PATH" "$AVAILABLE" "$ENABLED"; do
+  [[ -d "$dir" ]] || { mkdir -p "$dir" && own "$dir"; }
+done
 
 STEP="staging the plugin"
 STAGE=$(mktemp -d "$AVAILABLE/.ps-new.XXXXXX")

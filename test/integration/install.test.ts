@@ -296,6 +296,8 @@ describe("install.sh on a host seeded like a real Dokku 0.24.10 host", () => {
     await ok("ps:start", stopped);
     assert.equal((await deployedContainers(stopped)).length, 1);
     await ok("ps:stop", stopped);
+    // Also proof that they ran as dokku: pre-deploy's hot/ dir is a plain mkdir, root's had root run it.
+    assert.ok(existsSync(join(host.lib, "data", "ps", web, "hot")));
     assert.deepEqual(notOwnedByDokku(snapshot(...dataTrees())), []);
   });
 
