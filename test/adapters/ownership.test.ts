@@ -64,3 +64,17 @@ test("install: data/ps entries that are not app dirs (ps:retire's lock) are left
   assert.deepEqual(owner(join(base, "lib", "config", "ps")), expected);
   assert.deepEqual(owner(join(base, "lib", "data", "ps")), expected);
 });
+
+test("install repairs ps properties an earlier install left root's (fb44ff7 on real Dokku)", () => {
+  const base = mkdtempSync(join(tmpdir(), "ps-repair-"));
+  const env = { DOKKU_ROOT: join(base, "home"), DOKKU_LIB_ROOT: join(base, "lib") };
+  mkdirSync(join(base, "home"));
+  const props = join(base, "lib", "config", "ps", "rdweb");
+  mkdirSync(props, { recursive: true });
+  writeFileSync(join(props, "restart-policy"), "unless-stopped", { mode: 0o600 });
+  install(createContext(env));
+  assert.deepEqual(owner(props), expected);
+  assert.deepEqual(owner(join(props, "restart-policy")), expected);
+  assert.equal(statSync(join(props, "restart-policy")).mode & 0o777, 0o600);
+  assert.equal(readFileSync(join(props, "restart-policy"), "utf8"), "unless-stopped");
+});
