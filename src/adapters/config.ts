@@ -1,21 +1,54 @@
-import { join } from "node:path";
-import { parseEnvFile, serializeEnvFile, type EnvMap } from "../core/env-file.ts";
-import { readIfExists, writeFileAtomic } from "./files.ts";
+import { closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { DokkuError } from "../core/errors.ts";
+import { fromByteString, readEnvFile, serializeEnvFile, toByteString, type EnvMap } from "../core/env-file.ts";
+import { fsyncDir } from "./files.ts";
+import { trigger } from "./plugn.ts";
 import { ENV_FILE, type DokkuPaths } from "./paths.ts";
+import { systemOwner } from "./system-user.ts";
 
 /**
- * The config plugin's ENV files, read directly as Dokku's Go plugins do
- * (spawning `dokku config:get` per value would cost a bash start each time).
+ * The config plugin's ENV files, read and written directly as Dokku 0.24's Go
+ * plugins do (its ps sets DOKKU_APP_RESTORE with config.SetMany, in-process;
+ * spawning `dokku config:set` would cost a bash start, and would restart or
+ * print what SetMany's callers suppress). The format is godotenv v1.2.0's
+ * (src/core/env-file.ts).
+ *
+ * A change is a read-modify-write of the whole file that keeps every other
+ * variable as Dokku reads it and writes exactly what Dokku's SetMany would
+ * (godotenv Marshal of the whole map), into a temporary file in the same
+ * directory (fsynced, the existing file's mode and owner) renamed over the
+ * old one: a reader never sees half a file and a crash leaves the old or the
+ * new file, never an empty one. Nothing is written when the value is already
+ * the one asked for. A file godotenv cannot read (Dokku would see it empty
+ * and replace it with only the variable being set) is never rewritten: the
+ * change fails with a message naming the file.
+ *
+ * No lock. Dokku's config plugin takes none, so a lock of ours could not keep
+ * an operator's concurrent `config:set` out; our writes come from
+ * `core-post-deploy` (inside a deploy, under the app's deploy lock held by
+ * the deploying command), `post-stop` and `ps:set`, as Dokku's own ps does.
+ * The window between read and rename is a few hundred microseconds of
+ * synchronous work, no wider than SetMany's own.
  */
 export class ConfigStore {
   constructor(private readonly paths: DokkuPaths) {}
 
+  private appPath(app: string): string {
+    return this.paths.appFile(app, ENV_FILE);
+  }
+
+  private globalPath(): string {
+    return join(this.paths.dokkuRoot, ENV_FILE);
+  }
+
+  /** The app's variables as Dokku reads them (empty when godotenv cannot read the file). */
   appEnv(app: string): EnvMap {
-    return parseEnvFile(readIfExists(this.paths.appFile(app, ENV_FILE)) ?? "");
+    return decode(readEnvFile(readBytes(this.appPath(app)) ?? "").env);
   }
 
   globalEnv(): EnvMap {
-    return parseEnvFile(readIfExists(join(this.paths.dokkuRoot, ENV_FILE)) ?? "");
+    return decode(readEnvFile(readBytes(this.globalPath()) ?? "").env);
   }
 
   /** App value, else global value, else undefined. */
@@ -23,35 +56,116 @@ export class ConfigStore {
     return this.appEnv(app).get(key) ?? this.globalEnv().get(key);
   }
 
-  /** Sets one app variable without restarting anything (Dokku's `--no-restart`). */
+  /** Sets one app variable without restarting anything (SetMany with restart=false); true when it changed. */
   setApp(app: string, key: string, value: string): boolean {
-    const env = this.appEnv(app);
-    if (env.get(key) === value) return false;
-    env.set(key, value);
-    writeFileAtomic(this.paths.appFile(app, ENV_FILE), serializeEnvFile(env), 0o600);
-    return true;
+    return change(this.appPath(app), key, value);
   }
 
   /** Removes one app variable without restarting anything; false when it was not set. */
   unsetApp(app: string, key: string): boolean {
-    const env = this.appEnv(app);
-    if (!env.delete(key)) return false;
-    writeFileAtomic(this.paths.appFile(app, ENV_FILE), serializeEnvFile(env), 0o600);
-    return true;
+    return change(this.appPath(app), key, undefined);
   }
 
   /** Sets (value) or removes (undefined) one variable of the global ENV ($DOKKU_ROOT/ENV). */
   setGlobal(key: string, value: string | undefined): boolean {
-    const env = this.globalEnv();
-    if (value === undefined ? !env.has(key) : env.get(key) === value) return false;
-    if (value === undefined) env.delete(key);
-    else env.set(key, value);
-    writeFileAtomic(join(this.paths.dokkuRoot, ENV_FILE), serializeEnvFile(env), 0o600);
-    return true;
+    return change(this.globalPath(), key, value);
+  }
+
+  /**
+   * setApp/unsetApp, then, when the file changed, what SetMany/UnsetMany fire
+   * after writing: `post-config-update <app> set|unset <key>` (Dokku's
+   * 20_events logs it; other plugins may react).
+   */
+  async changeAppAndNotify(app: string, key: string, value: string | undefined): Promise<boolean> {
+    const changed = value === undefined ? this.unsetApp(app, key) : this.setApp(app, key, value);
+    if (changed) await trigger("post-config-update", [app, value === undefined ? "unset" : "set", key]);
+    return changed;
+  }
+
+  /** setGlobal, then `post-config-update --global set|unset <key>` when it changed. */
+  async changeGlobalAndNotify(key: string, value: string | undefined): Promise<boolean> {
+    const changed = this.setGlobal(key, value);
+    if (changed) await trigger("post-config-update", ["--global", value === undefined ? "unset" : "set", key]);
+    return changed;
   }
 
   /** The app's scheduler: config DOKKU_SCHEDULER (app, then global), default docker-local. */
   scheduler(app: string): string {
     return this.get(app, "DOKKU_SCHEDULER") || "docker-local";
   }
+}
+
+/** The file's bytes as a byte string (one character per byte), or undefined when it does not exist. */
+function readBytes(path: string): string | undefined {
+  try {
+    return readFileSync(path).toString("latin1");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw error;
+  }
+}
+
+function decode(env: EnvMap): EnvMap {
+  const out: EnvMap = new Map();
+  for (const [key, value] of env) out.set(fromByteString(key), fromByteString(value));
+  return out;
+}
+
+/** Read-modify-write of one variable (undefined: remove it); false when nothing had to change. */
+function change(path: string, key: string, value: string | undefined): boolean {
+  const bytes = readBytes(path);
+  const { env, error } = readEnvFile(bytes ?? "");
+  if (error !== undefined) {
+    throw new DokkuError(`Unable to update ${key} in ${path}: the file cannot be read as Dokku reads it (${error}); left unchanged`);
+  }
+  const k = toByteString(key);
+  const v = value === undefined ? undefined : toByteString(value);
+  if (v === undefined ? !env.has(k) : env.get(k) === v) return false;
+  if (v === undefined) env.delete(k);
+  else env.set(k, v);
+  writeKeepingMode(path, Buffer.from(serializeEnvFile(env), "latin1"), bytes !== undefined);
+  return true;
+}
+
+/**
+ * Replaces `path` atomically. An existing file keeps its mode and owner (what
+ * godotenv.Write's truncate-in-place keeps); a new one is created as the
+ * config plugin creates it when run as the Dokku user: 0644 (0666 less the
+ * usual 022 umask), owned by that user (when we run as root: the Dokku user).
+ */
+function writeKeepingMode(path: string, content: Buffer, existed: boolean): void {
+  const dir = dirname(path);
+  let old: Stats | undefined;
+  if (existed) {
+    const fd = openSync(path, "r");
+    try {
+      old = fstatSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const mode = old ? old.mode & 0o7777 : 0o644;
+  const fd = openSync(tmp, "wx", 0o600);
+  try {
+    fchmodSync(fd, mode);
+    if (process.getuid?.() === 0) {
+      const owner = old ? { uid: old.uid, gid: old.gid } : systemOwner();
+      if (owner) fchownSync(fd, owner.uid, owner.gid);
+    }
+    writeFileSync(fd, content);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, path);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+  fsyncDir(dir);
 }

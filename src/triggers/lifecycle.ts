@@ -73,16 +73,17 @@ export function cloneSetup(ctx: Context, [from, to]: string[], rename: boolean):
 }
 
 /** `core-post-deploy <app> …`: a deployed app is one to restore after a reboot. */
-export function corePostDeploy(ctx: Context, [app]: string[]): void {
+export async function corePostDeploy(ctx: Context, [app]: string[]): Promise<void> {
   verifyApp(ctx, app);
-  ctx.config.setApp(app as string, "DOKKU_APP_RESTORE", "1");
+  // Dokku's ps: config.SetMany(DOKKU_APP_RESTORE=1, no restart), which fires post-config-update.
+  await ctx.config.changeAppAndNotify(app as string, "DOKKU_APP_RESTORE", "1");
   ctx.commonProps.set(app as string, "deployed", "true");
 }
 
 /** `post-stop <app>`: a stopped app stays stopped across `ps:restore`. */
-export function postStop(ctx: Context, [app]: string[]): void {
+export async function postStop(ctx: Context, [app]: string[]): Promise<void> {
   verifyApp(ctx, app);
-  ctx.config.setApp(app as string, "DOKKU_APP_RESTORE", "0");
+  await ctx.config.changeAppAndNotify(app as string, "DOKKU_APP_RESTORE", "0");
 }
 
 /** `pre-start <app>`: the formation must exist before containers start. */
