@@ -83,9 +83,27 @@ ps_fast_extract() {
 
 # core-post-deploy <app> …: nothing to do when the app is already marked
 # deployed and to be restored (src/triggers/lifecycle.ts corePostDeploy).
+# ENV is godotenv (src/core/env-file.ts); the answer is "1" only when the file
+# says so beyond doubt: every line is blank, a comment or a plain
+# `[export ]KEY=…` line no longer than bufio.Scanner takes (so godotenv reads
+# the file, and no `KEY:` or padded line names a key another way); exactly
+# one line sets DOKKU_APP_RESTORE (`export` glued to it counts: godotenv strips
+# it), and it is `DOKKU_APP_RESTORE="1"` (godotenv 1.2.0),
+# `DOKKU_APP_RESTORE=1` (Debian's godotenv 1.5.1) or
+# `export DOKKU_APP_RESTORE='1'` (older Dokku). Anything else: the entry
+# decides. One awk over a file that may hold many secrets.
 ps_fast_core_post_deploy() {
   ps_slurp "$ps_lib/config/common/$1/deployed" || return 1
   [ "$ps_out" = true ] || return 1
-  # ENV may hold many secrets: one grep beats reading it a byte at a time.
-  grep -qxF "export DOKKU_APP_RESTORE='1'" "$ps_root/$1/ENV" 2>/dev/null
+  [ -f "$ps_root/$1/ENV" ] || return 1
+  LC_ALL=C awk '
+    length($0) > 65535 { bad = 1; exit }
+    /^[ \t]*$/ || /^[ \t]*#/ { next }
+    !/^(export )?[A-Za-z_][A-Za-z0-9_]*=/ { bad = 1; exit }
+    /^(export ?)?DOKKU_APP_RESTORE=/ {
+      n++
+      one = ($0 == "DOKKU_APP_RESTORE=\"1\"" || $0 == "DOKKU_APP_RESTORE=1" || $0 == "export DOKKU_APP_RESTORE='"'"'1'"'"'")
+    }
+    END { exit !(!bad && n == 1 && one) }
+  ' "$ps_root/$1/ENV" 2>/dev/null
 }

@@ -105,15 +105,43 @@ test("post-extract / core-post-extract: Node unless every file present equals a 
   assert.ok(shim("post-extract", ["../data/ps/app4", src]).node, "odd app name");
 });
 
-test("core-post-deploy: nothing to do only when already deployed and to be restored", () => {
-  write(join(home, "app5/ENV"), "export A='x'\nexport DOKKU_APP_RESTORE='0'\n");
-  assert.ok(shim("core-post-deploy", ["app5", "5000", "", "latest"]).node, "not deployed yet");
+test("core-post-deploy: nothing to do only when already deployed and the ENV file unambiguously says 1", () => {
+  const env = join(home, "app5/ENV");
+  const post = () => shim("core-post-deploy", ["app5", "5000", "", "latest"]);
+  write(env, 'A="x"\nDOKKU_APP_RESTORE="0"');
+  assert.ok(post().node, "not deployed yet");
   write(join(lib, "config/common/app5/deployed"), "true");
-  assert.ok(shim("core-post-deploy", ["app5", "5000", "", "latest"]).node, "restore flag is 0");
-  write(join(home, "app5/ENV"), "export A='export DOKKU_APP_RESTORE='\\''1'\\'''\n");
-  assert.ok(shim("core-post-deploy", ["app5"]).node, "the flag only inside another value");
-  write(join(home, "app5/ENV"), "export A='x'\nexport DOKKU_APP_RESTORE='1'\n");
-  assert.deepEqual(shim("core-post-deploy", ["app5", "5000", "", "latest"]), { out: "", code: 0, node: false });
+  assert.ok(post().node, "restore flag is 0");
+  // The three ways a 1 is written: godotenv 1.2.0 (Dokku 0.24.10), godotenv 1.5.1, older Dokku.
+  for (const text of [
+    'A="x"\nDOKKU_APP_RESTORE="1"\nZ="y"',
+    'DOKKU_APP_RESTORE=1\nFOO="bar"\n',
+    "export A='x'\nexport DOKKU_APP_RESTORE='1'\n",
+    '# a comment\n\n  \t\nA="#"\nDOKKU_APP_RESTORE="1"',
+  ]) {
+    write(env, text);
+    assert.deepEqual(post(), { out: "", code: 0, node: false }, JSON.stringify(text));
+  }
+  // Anything less than certain goes to Node, which reads the file as godotenv does.
+  for (const text of [
+    'A="DOKKU_APP_RESTORE=\\"1\\""', // only inside another value
+    "export A='export DOKKU_APP_RESTORE='\\''1'\\'''\n",
+    'A="x"', // not set at all: Node sets it
+    'DOKKU_APP_RESTORE="1"\nDOKKU_APP_RESTORE="0"', // a later line wins
+    'DOKKU_APP_RESTORE="1"\nexportDOKKU_APP_RESTORE="0"', // godotenv strips a glued export
+    'DOKKU_APP_RESTORE="1"\nDOKKU_APP_RESTORE: 0', // yaml-style line
+    'DOKKU_APP_RESTORE="1"\n  DOKKU_APP_RESTORE=0', // padded key
+    'DOKKU_APP_RESTORE="1"\nnot a pair', // godotenv fails: Dokku sees nothing
+    'DOKKU_APP_RESTORE="1"\nB=' + "x".repeat(65534), // a line too long for godotenv
+    'DOKKU_APP_RESTORE="1"\r\n', // not byte for byte one of the three
+    "DOKKU_APP_RESTORE='1'",
+    'DOKKU_APP_RESTORE="1" ',
+  ]) {
+    write(env, text);
+    assert.ok(post().node, JSON.stringify(text.slice(0, 80)));
+  }
+  write(env, 'DOKKU_APP_RESTORE="1"');
+  assert.equal(post().node, false);
   write(join(lib, "config/common/app5/deployed"), "false");
   assert.ok(shim("core-post-deploy", ["app5"]).node, "deployed=false");
 });
