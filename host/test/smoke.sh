@@ -234,8 +234,9 @@ line2"
   expect_eq "$(cenv "$new" QUOTE)" "it's \"quoted\"" "config value with quotes reaches the container"
   expect_eq "$(cenv "$new" MULTI)" $'line1\nline2' "config value with a newline reaches the container"
   expect_eq "$("$DOKKU" config:get "$APP" QUOTE)" "it's \"quoted\"" "config:get round-trips quotes"
-  grep -qxF "export QUOTE='it'\\''s \"quoted\"'" "$DOKKU_ROOT/$APP/ENV" || fail "ENV file format"
-  ok "ENV file uses export KEY='value' lines"
+  grep -qxF 'QUOTE="it'"'"'s \"quoted\""' "$DOKKU_ROOT/$APP/ENV" || fail "ENV file format"
+  grep -qxF 'MULTI="line1\nline2"' "$DOKKU_ROOT/$APP/ENV" || fail "ENV file format (newline)"
+  ok "ENV file uses godotenv KEY=\"value\" lines (Dokku 0.24.10)"
 }
 
 test_docker_options_and_second_push() {

@@ -24,7 +24,7 @@ async function deploy(host: Host, app: string, files: Record<string, string>): P
 
 /** ENV says restore is off, and ps:report says so when it is available. */
 async function assertRestoreFalse(host: Host, app: string): Promise<void> {
-  assert.match(readFileSync(join(host.home, app, "ENV"), "utf8"), /^export DOKKU_APP_RESTORE='0'$/m);
+  assert.match(readFileSync(join(host.home, app, "ENV"), "utf8"), /^DOKKU_APP_RESTORE="0"$/m);
   const report = await host.dokku("ps:report", app, "--restore");
   if (report.code === 0) assert.equal(report.stdout.trim(), "false");
 }
@@ -60,7 +60,7 @@ describe("ps:stop / ps:start / ps:restart", () => {
     assert.equal(start.code, 0, start.stderr);
     assert.match(start.stdout, /-----> Deploying /);
     assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 1 });
-    assert.match(readFileSync(join(host.home, app, "ENV"), "utf8"), /^export DOKKU_APP_RESTORE='1'$/m);
+    assert.match(readFileSync(join(host.home, app, "ENV"), "utf8"), /^DOKKU_APP_RESTORE="1"$/m);
 
     const again = await host.dokku("ps:start", app);
     assert.equal(again.code, 0);

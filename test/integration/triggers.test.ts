@@ -133,16 +133,16 @@ describe("file-only triggers", () => {
     assert.ok(!existsSync(psPropDir(from)), "rename removes the old app's properties");
   });
 
-  test("core-post-deploy sets DOKKU_APP_RESTORE='1', post-stop sets '0'", async () => {
+  test("core-post-deploy sets DOKKU_APP_RESTORE=\"1\", post-stop sets \"0\" (godotenv lines)", async () => {
     const app = await host.createApp("restore");
     await fireOk("post-stop", [app]);
-    assert.match(read(appFile(app, "ENV")), /^export DOKKU_APP_RESTORE='0'$/m);
+    assert.match(read(appFile(app, "ENV")), /^DOKKU_APP_RESTORE="0"$/m);
     await fireOk("core-post-deploy", [app, "5000", "", "latest"]);
     const env = read(appFile(app, "ENV"));
-    assert.match(env, /^export DOKKU_APP_RESTORE='1'$/m);
-    assert.doesNotMatch(env, /DOKKU_APP_RESTORE='0'/);
+    assert.match(env, /^DOKKU_APP_RESTORE="1"$/m);
+    assert.doesNotMatch(env, /DOKKU_APP_RESTORE="0"/);
     await fireOk("post-stop", [app]);
-    assert.match(read(appFile(app, "ENV")), /^export DOKKU_APP_RESTORE='0'$/m);
+    assert.match(read(appFile(app, "ENV")), /^DOKKU_APP_RESTORE="0"$/m);
   });
 
   test("pre-start recreates a missing formation file and leaves an existing one alone", async () => {
