@@ -1,0 +1,173 @@
+/**
+ * Issue 11, must-show 6: the command sequence that was run against Dokku
+ * 0.24.10's OWN ps (shared/real-dokku/transcripts/steps.sh, recorded in
+ * step2-core-ps.log) replayed on host/ with dokku-ps, step by step, text and
+ * exit code compared with the record. The record is the oracle: its steps are
+ * parsed out of the log, nothing expected is written here.
+ *
+ * Normalised on both sides (see transcript.ts): container IDs, docker's random
+ * names, rename timestamps, waits ("Waiting for 10 seconds", "in 60 seconds":
+ * the harness sets both waits to 0), the app name, DOKKU_ROOT, `remote: `
+ * prefixes and trailing blanks of pushed output, git's ref lines.
+ * Dropped on both sides, with a host/README.md Deviations row: the builder's
+ * output (host infrastructure, not ps), and in `docker ps` listings the old
+ * releases' containers (Dokku stops them 60 s later and leaves them; the host
+ * retires and removes them at once).
+ * Every other difference must be a row of README.md's table "Where dokku-ps
+ * differs from Dokku 0.24's ps, on purpose": a row that matches no difference,
+ * or a difference without a row, fails.
+ *
+ * Replayed as recorded: the log's 12th command is `ps:report rdweb --ps-running`
+ * (exit 1), while steps.sh now has `--running`; the log is the record.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { BASE_IMAGE, DOKKU, Host, REPO, commitFiles, workTree } from "./harness.ts";
+import {
+  applyDifferences,
+  normaliseListing,
+  normaliseOutput,
+  parseDifferences,
+  parseTranscript,
+  releasedNames,
+  summariseInspect,
+  type Difference,
+  type RecordedStep,
+} from "./transcript.ts";
+
+const TRANSCRIPTS = process.env["DOKKU_PS_TRANSCRIPTS"] ?? "/work/shared/real-dokku/transcripts";
+const RECORDED_APP = "rdweb";
+const RECORDED_ROOT = "/home/dokku";
+
+/** The app of steps.sh, with sleep 86400 (a restarted container cannot be renamed on this Docker). */
+const APP_FILES = {
+  Dockerfile: `FROM ${BASE_IMAGE}\nWORKDIR /app\nCOPY . /app\nCMD sleep 86400\n`,
+  Procfile: "web: sleep 86400\nworker: sleep 86400\n",
+};
+/** steps.sh's commits between pushes, keyed by the log's `###` markers. */
+const COMMITS: Array<[RegExp, Record<string, string | null>]> = [
+  [/DOKKU_SCALE in the image/, { DOKKU_SCALE: "web=1\nworker=3\n" }],
+  [/DOKKU_SCALE removed/, { DOKKU_SCALE: null }],
+];
+
+let host: Host;
+before(async () => {
+  host = await Host.create();
+});
+after(async () => {
+  await host?.destroy();
+});
+
+interface Outcome {
+  text: string;
+  code: number;
+}
+
+/** Runs argv with stdout and stderr on one pipe, in the order written, as the recording did (`2>&1`). */
+async function combined(argv: string[], cwd?: string): Promise<Outcome> {
+  const r = await execa("bash", ["-c", 'exec "$@" 2>&1', "replay", ...argv], {
+    reject: false,
+    stdin: "ignore",
+    stripFinalNewline: false,
+    env: host.env(),
+    cwd,
+  });
+  return { text: String(r.stdout ?? ""), code: r.exitCode ?? 1 };
+}
+
+test("Dokku 0.24's own ps transcript replayed on host/ with dokku-ps", { timeout: 30 * 60_000 }, async () => {
+  const steps = parseTranscript(readFileSync(join(TRANSCRIPTS, "step2-core-ps.log"), "utf8"));
+  assert.ok(steps.length >= 30, `parsed ${steps.length} steps`);
+  const table = parseDifferences(readFileSync(join(REPO, "README.md"), "utf8"));
+  const used = new Set<Difference>();
+
+  const app = host.appName("rd");
+  const src = await workTree(APP_FILES);
+  const recordNorm = { app: RECORDED_APP, root: RECORDED_ROOT };
+  const hostNorm = { app, root: host.home };
+  let recordCurrent: string[] = [];
+  let hostCurrent: string[] = [];
+  const failures: string[] = [];
+  const dump: string[] = [];
+
+  for (const [index, step] of steps.entries()) {
+    for (const marker of step.markers) {
+      const commit = COMMITS.find(([re]) => re.test(marker));
+      assert.ok(commit, `no commit known for marker "${marker}"`);
+      await commitFiles(src, commit[1]);
+    }
+    const label = `#${index + 1} $ ${step.command.split(RECORDED_APP).join("<app>")}`;
+    let expected: string;
+    let actual: string;
+    const kind = stepKind(step);
+    if (kind === "listing") {
+      const r = await combined(["docker", "ps", "-a", "--filter", `label=com.dokku.app-name=${app}`, "--filter", "label=com.dokku.container-type=deploy", "--format", '{{.Names}}\t{{.Status}}\t{{.Label "com.dokku.process-type"}}']);
+      assert.equal(r.code, 0, r.text);
+      expected = normaliseListing(step.output, RECORDED_APP, recordCurrent);
+      actual = normaliseListing(r.text, app, hostCurrent);
+    } else {
+      const r = await runStep(step, app, src);
+      const pushed = kind === "push";
+      if (step.command.startsWith(`dokku ps:inspect`)) {
+        expected = summariseInspect(step.output, RECORDED_APP);
+        actual = summariseInspect(r.text, app);
+      } else {
+        expected = normaliseOutput(step.output, { ...recordNorm, pushed });
+        actual = normaliseOutput(r.text, { ...hostNorm, pushed });
+      }
+      expected += `\n[exit ${step.exitCode}]`;
+      actual += `\n[exit ${r.code}]`;
+      recordCurrent = releasedNames(expected) ?? recordCurrent;
+      hostCurrent = releasedNames(actual) ?? hostCurrent;
+    }
+    const rows = table.filter((row) => row.step === label.replace(/^#\d+ \$ /, ""));
+    const { text: allowed, unused } = applyDifferences(expected, rows);
+    for (const row of rows) if (!unused.includes(row)) used.add(row);
+    dump.push(`${label}\n--- Dokku 0.24 (normalised)\n${expected}\n--- dokku-ps on host/\n${actual}\n`);
+    if (allowed !== actual) failures.push(`${label}: differs from the record${rows.length ? " (after the README rows)" : ""}\n${lineDiff(allowed, actual)}`);
+  }
+  if (process.env["DOKKU_PS_REPLAY_DUMP"]) writeFileSync(process.env["DOKKU_PS_REPLAY_DUMP"], dump.join("\n"));
+  for (const row of table) {
+    if (!used.has(row)) failures.push(`README row matches no difference: ${row.step} | ${JSON.stringify(row.dokku)} → ${JSON.stringify(row.dokkuPs)}`);
+  }
+  assert.equal(failures.length, 0, failures.join("\n\n"));
+});
+
+function stepKind(step: RecordedStep): "listing" | "push" | "dokku" | "cat" {
+  if (step.command.startsWith("docker ps (")) return "listing";
+  if (step.command.startsWith("git ")) return "push";
+  if (step.command.startsWith("dokku ")) return "dokku";
+  if (step.command.startsWith("cat ")) return "cat";
+  throw new Error(`unknown recorded command: ${step.command}`);
+}
+
+async function runStep(step: RecordedStep, app: string, src: string): Promise<Outcome> {
+  const words = step.command.split(" ").map((w) => w.split(RECORDED_APP).join(app));
+  switch (stepKind(step)) {
+    case "dokku":
+      return combined([DOKKU, ...words.slice(1)]);
+    case "push":
+      // `git push dokku master` with the remote `ext::dokku %S <app>`, as steps.sh.
+      return combined(["git", "-c", "protocol.ext.allow=always", "push", `ext::${DOKKU} %S ${app}`, "HEAD:master"], src);
+    case "cat":
+      return combined(["cat", (words[1] as string).replace(RECORDED_ROOT, host.home)]);
+    default:
+      throw new Error(`not runnable: ${step.command}`);
+  }
+}
+
+/** The lines that differ, with their neighbours, for a readable failure. */
+function lineDiff(expected: string, actual: string): string {
+  const a = expected.split("\n");
+  const b = actual.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    out.push(`  line ${i + 1}: Dokku   ${JSON.stringify(a[i])}`, `          dokku-ps ${JSON.stringify(b[i])}`);
+    if (out.length > 16) break;
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,278 @@
+/**
+ * Reading the records of Dokku 0.24.10's own ps (shared/real-dokku/transcripts)
+ * and putting them and the host's outputs into one comparable form. Used by
+ * transcript-replay.test.ts; no I/O besides what the caller passes in.
+ */
+
+export interface RecordedStep {
+  /** The command line as recorded after `$ `. */
+  command: string;
+  /** The `### …` marker lines seen since the previous step. */
+  markers: string[];
+  output: string;
+  /** Missing for `docker ps (…)` listings, which have no exit line. */
+  exitCode?: number;
+}
+
+const EXIT_LINE = /^\[exit (\d+), \d+s\]$/;
+
+/** Splits a transcript into its `$ command` steps (outputs and exit codes). */
+export function parseTranscript(text: string): RecordedStep[] {
+  const steps: RecordedStep[] = [];
+  let markers: string[] = [];
+  let current: { command: string; markers: string[]; lines: string[] } | undefined;
+  const close = (exitCode?: number) => {
+    if (!current) return;
+    steps.push({ command: current.command, markers: current.markers, output: current.lines.map((l) => `${l}\n`).join(""), exitCode });
+    current = undefined;
+  };
+  for (const line of text.split("\n")) {
+    if (line.startsWith("$ ")) {
+      close();
+      current = { command: line.slice(2), markers, lines: [] };
+      markers = [];
+    } else if (line.startsWith("### ")) {
+      close();
+      markers.push(line.slice(4));
+    } else if (current) {
+      const exit = EXIT_LINE.exec(line);
+      if (exit) close(Number(exit[1]));
+      else if (current.command.startsWith("docker ps") && line === "") close();
+      else current.lines.push(line);
+    }
+  }
+  close();
+  return steps;
+}
+
+export interface NormaliseOptions {
+  app: string;
+  root: string;
+  /** A `git push`: `remote: ` prefixes and trailing blanks go. */
+  pushed?: boolean;
+}
+
+/**
+ * One comparable text: the app name, DOKKU_ROOT, container IDs, docker's
+ * random names, rename timestamps and waits replaced by placeholders; the
+ * builder's output (host infrastructure, not ps) dropped; git's ref lines
+ * replaced by one placeholder line.
+ */
+export function normaliseOutput(text: string, { app, root, pushed }: NormaliseOptions): string {
+  let lines = text.replace(/\n$/, "").split("\n");
+  if (pushed) lines = lines.map((l) => l.replace(/^remote: ?/, "").replace(/\s+$/, ""));
+  lines = dropBuilderOutput(lines);
+  const out: string[] = [];
+  for (let line of lines) {
+    line = line.split(root).join("<root>").split(app).join("<app>");
+    if (/^To (ext::|\/)/.test(line)) line = "To <remote>";
+    else if (/^ [ *+=!-] (\[new branch\]|[0-9a-f]+\.\.\.?[0-9a-f]+)\s+\S+ -> \S+/.test(line)) line = "<ref update>";
+    line = line
+      .replace(/(<app>\.[a-z0-9-]+\.\d+)\.\d{9,}/g, "$1.<ts>")
+      .replace(/\b(?=[0-9a-f]*[0-9])[0-9a-f]{64}\b|\b(?=[0-9a-f]*[0-9])[0-9a-f]{11,12}\b/g, "<cid>")
+      .replace(/^(\s+Renaming container \(<cid>\)) [a-z]+_[a-z]+ to /, "$1 <random> to ")
+      .replace(/Waiting for \d+ seconds/, "Waiting for <n> seconds")
+      .replace(/ in \d+ seconds$/, " in <n> seconds");
+    out.push(line);
+  }
+  return out.join("\n");
+}
+
+/**
+ * Drops the builder's lines: from `-----> Cleaning up...` (or, without it,
+ * `-----> Building <app> from Dockerfile`) through `Successfully tagged …`.
+ */
+export function dropBuilderOutput(lines: string[]): string[] {
+  const out: string[] = [];
+  let inBuild = false;
+  for (const line of lines) {
+    if (!inBuild && /^-----> (Cleaning up\.\.\.|Building \S+ from Dockerfile)$/.test(line)) inBuild = true;
+    if (inBuild) {
+      if (/^Successfully tagged /.test(line)) inBuild = false;
+      continue;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** Names the last deploy in this output renamed new containers to (plain `<app>.<proc>.<n>`). */
+export function releasedNames(normalised: string): string[] | undefined {
+  if (!/^-----> Renaming containers$/m.test(normalised)) return undefined;
+  const names: string[] = [];
+  for (const m of normalised.matchAll(/^\s+Renaming container \(<cid>\) \S+ to (<app>\.[a-z0-9-]+\.\d+)$/gm)) names.push(m[1] as string);
+  return names;
+}
+
+/**
+ * A `docker ps` listing (`name<TAB>status<TAB>process type` lines) as sorted
+ * `name state type` lines, keeping only the containers of the current release.
+ * Old releases' containers (renamed `<name>.<ts>`, or left with their name after
+ * a scale-down) are retired in the background by Dokku 60 s later and never
+ * removed, while the host retires and removes them at once: not ps's output.
+ */
+export function normaliseListing(text: string, app: string, current: readonly string[]): string {
+  const rows: string[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    const [name = "", status = "", type = ""] = line.split("\t");
+    const n = name.split(app).join("<app>");
+    if (!current.includes(n)) continue;
+    rows.push(`${n} ${status.split(" ")[0]} ${type}`);
+  }
+  return rows.sort().join("\n");
+}
+
+/**
+ * ps:inspect compared structurally: a JSON array with one entry per container,
+ * each summarised by name, process type, labels' keys, the masked pattern of
+ * its Env (DYNO/PORT values kept), the program it runs and its restart policy.
+ */
+/**
+ * Left out of the ps:inspect comparison, on both sides: Env keys the host's
+ * own git/builder plugins do not set (Dokku's git plugin sets GIT_REV, its
+ * builder DOKKU_APP_TYPE), the harness's global waits (Dokku passes global
+ * config to containers too, the record had none), and the image labels
+ * Dokku's release step adds with docker-image-labeler (not on the host).
+ */
+const HOST_ONLY_ENV = new Set(["GIT_REV", "DOKKU_APP_TYPE", "DOKKU_DEFAULT_CHECKS_WAIT", "DOKKU_WAIT_TO_RETIRE"]);
+const HOST_ONLY_LABELS = new Set(["com.dokku.image-stage", "com.dokku.docker-image-labeler/alternate-tags"]);
+
+export function summariseInspect(text: string, app: string): string {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return `not JSON: ${text.slice(0, 200)}`;
+  }
+  if (!Array.isArray(data)) return "not a JSON array";
+  const rows = data.map((c: any) => {
+    const env = ((c?.Config?.Env ?? []) as string[])
+      .filter((e) => !HOST_ONLY_ENV.has(e.split("=")[0] as string))
+      .map((e) => {
+        const [k = "", v = ""] = e.split(/=(.*)/s);
+        if (k === "DYNO" || k === "PORT") return `${k}=${v}`;
+        return v === "XXXXXX" ? `${k}=XXXXXX` : `${k}=<value>`;
+      })
+      .sort();
+    const labels = Object.keys(c?.Config?.Labels ?? {})
+      .filter((k) => !HOST_ONLY_LABELS.has(k))
+      .sort();
+    const policy = c?.HostConfig?.RestartPolicy ?? {};
+    return [
+      `name ${String(c?.Name ?? "").split(app).join("<app>")}`,
+      `labels ${labels.join(" ")}`,
+      `env ${env.join(" ")}`,
+      `program ${(c?.Config?.Cmd ?? [])[0] ?? ""}`,
+      `restart ${policy.Name}:${policy.MaximumRetryCount}`,
+    ].join("\n  ");
+  });
+  return [`${data.length} containers`, ...rows.sort()].join("\n");
+}
+
+export interface Difference {
+  step: string;
+  dokku: string;
+  dokkuPs: string;
+  why: string;
+}
+
+const REASONS = ["newer-Dokku behaviour", "a Dokku bug not copied", "a clearer message"];
+export const DIFFERENCES_HEADING = "## Where dokku-ps differs from Dokku 0.24's ps, on purpose";
+
+/** The rows of the README's on-purpose differences table. */
+export function parseDifferences(readme: string): Difference[] {
+  const lines = readme.split("\n");
+  const start = lines.indexOf(DIFFERENCES_HEADING);
+  if (start < 0) throw new Error(`README has no section "${DIFFERENCES_HEADING}"`);
+  const rows: Difference[] = [];
+  let headerSeen = false;
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith("## ")) break;
+    if (!line.startsWith("|")) continue;
+    const cells = splitRow(line);
+    if (!headerSeen) {
+      headerSeen = true;
+      continue;
+    }
+    if (cells.every((c) => /^:?-+:?$/.test(c))) continue;
+    if (cells.length !== 4) throw new Error(`README differences row needs 4 cells: ${line}`);
+    const [step, dokku, dokkuPs, why] = cells as [string, string, string, string];
+    if (!REASONS.some((r) => why.startsWith(r))) throw new Error(`README differences row: reason must be one of ${REASONS.join(", ")}: ${line}`);
+    rows.push({ step: code(step), dokku: code(dokku), dokkuPs: code(dokkuPs), why });
+  }
+  return rows;
+}
+
+function splitRow(line: string): string[] {
+  const cells: string[] = [];
+  let cell = "";
+  let inCode = false;
+  for (const ch of line.trim().replace(/^\|/, "").replace(/\|$/, "")) {
+    if (ch === "`") inCode = !inCode;
+    if (ch === "|" && !inCode) {
+      cells.push(cell.trim());
+      cell = "";
+    } else cell += ch;
+  }
+  cells.push(cell.trim());
+  return cells;
+}
+
+/** A cell's code spans, `<br>`-separated spans being lines of one text. */
+function code(cell: string): string {
+  return cell
+    .split("<br>")
+    .map((part) => {
+      const m = /`(.*)`/.exec(part);
+      return m ? (m[1] as string) : part.trim();
+    })
+    .join("\n");
+}
+
+/** Slots in `Attempting pre-flight checks (<slot>)` order. */
+export function preflightOrder(text: string): string[] {
+  return [...text.matchAll(/^-----> Attempting pre-flight checks \(([^)]+)\)$/gm)].map((m) => m[1] as string);
+}
+
+/** Reorders the pre-flight blocks (each up to its last line before the next `----->`). */
+export function reorderPreflight(text: string, order: readonly string[]): string {
+  const lines = text.split("\n");
+  const blocks = new Map<string, string[]>();
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^-----> Attempting pre-flight checks \(([^)]+)\)$/.exec(lines[i] as string);
+    if (!m) continue;
+    if (first < 0) first = i;
+    let j = i + 1;
+    while (j < lines.length && !(lines[j] as string).startsWith("-----> ")) j++;
+    blocks.set(m[1] as string, lines.slice(i, j));
+    last = j;
+    i = j - 1;
+  }
+  if (first < 0) return text;
+  const reordered = order.flatMap((slot) => blocks.get(slot) ?? []);
+  return [...lines.slice(0, first), ...reordered, ...lines.slice(last)].join("\n");
+}
+
+/**
+ * Applies the table's rows for one step to the record's text (each row's
+ * Dokku text replaced wherever it occurs, or the pre-flight blocks put in
+ * the row's order). Returns the
+ * text and the rows that did not apply (no matching difference).
+ */
+export function applyDifferences(record: string, rows: readonly Difference[]): { text: string; unused: Difference[] } {
+  let text = record;
+  const unused: Difference[] = [];
+  for (const row of rows) {
+    if (row.dokku.startsWith("pre-flight order: ")) {
+      const from = row.dokku.slice("pre-flight order: ".length).split(/,\s*/);
+      const to = row.dokkuPs.replace(/^pre-flight order: /, "").split(/,\s*/);
+      if (preflightOrder(text).join(",") !== from.join(",")) unused.push(row);
+      else text = reorderPreflight(text, to);
+    } else if (text.includes(row.dokku)) text = text.split(row.dokku).join(row.dokkuPs);
+    else unused.push(row);
+  }
+  return { text, unused };
+}
