@@ -100,8 +100,10 @@ export class Host {
     return cleanEnv({ DOKKU_ROOT: this.home, DOKKU_LIB_ROOT: this.lib, ...this.pathEnv(), ...extra });
   }
 
+  /** plugn and dokku are on every process's PATH on a Dokku host (the host's bin/ here). */
   private pathEnv(): Record<string, string> {
-    return this.binDir ? { PATH: `${this.binDir}:${process.env["PATH"] ?? ""}` } : {};
+    const hostBin = join(REPO, "host", "bin");
+    return { PATH: [this.binDir, hostBin, process.env["PATH"] ?? ""].filter(Boolean).join(":") };
   }
 
   /** `dokku <args…>` on this host. */

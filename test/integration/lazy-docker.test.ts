@@ -5,7 +5,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -29,12 +29,14 @@ after(async () => {
 });
 
 async function modulesLoadedBy(cmd: string, args: string[], mustSucceed = true): Promise<string[]> {
-  const record = join(mkdtempSync(join(tmpdir(), "dokku-ps-mods-")), "modules.txt");
+  const recordDir = mkdtempSync(join(tmpdir(), "dokku-ps-mods-"));
+  chmodSync(recordDir, 0o777); // subcommands run as the dokku user and write the record there
+  const record = join(recordDir, "modules.txt");
   const hook = join(REPO, "test", "fixtures", "record-modules.cjs");
   const r = await execa(cmd, args, {
     env: host.env({ NODE_OPTIONS: `--require=${hook}`, DOKKU_PS_RECORD_MODULES: record }),
     reject: false,
-    input: "",
+    stdin: "ignore", // plugn, which ps may fire, cannot run with a socket as stdin
   });
   if (mustSucceed) assert.equal(r.exitCode, 0, `${args.join(" ")}: ${r.stderr}`);
   return existsSync(record) ? readFileSync(record, "utf8").split("\n").filter(Boolean) : [];

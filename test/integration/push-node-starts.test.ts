@@ -19,6 +19,8 @@ let log: string;
 
 before(async () => {
   const bin = mkdtempSync(join(tmpdir(), "dokku-ps-node-log-"));
+  // Plugin processes run as the dokku user: it runs the wrapper and appends to the log.
+  chmodSync(bin, 0o755);
   log = join(bin, "starts.log");
   writeFileSync(join(bin, "node"), `#!/bin/sh\nprintf '%s\\n' "$*" >>'${log}'\nexec '${process.execPath}' "$@"\n`);
   chmodSync(join(bin, "node"), 0o755);
@@ -31,6 +33,7 @@ after(async () => {
 /** The ps triggers (and `commands` calls, as "commands") that started Node while `fn` ran. */
 async function nodeTriggersDuring(fn: () => Promise<void>): Promise<string[]> {
   writeFileSync(log, "");
+  chmodSync(log, 0o666);
   await fn();
   return readFileSync(log, "utf8")
     .split("\n")

@@ -8,11 +8,11 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { execa } from "execa";
-import { DOKKU, Host, REPO, countByType, deployedContainers, dockerfileApp, workTree, type RunResult } from "./harness.ts";
+import { DOKKU, Host, REPO, countByType, deployedContainers, dockerfileApp, dokkuUser, workTree, type RunResult } from "./harness.ts";
 import { treeHash } from "./state.ts";
 
 let host: Host;
@@ -30,15 +30,31 @@ after(async () => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
-/** `dokku trigger-caller:fire <trigger> <args…>`, optionally with stdin. */
+/**
+ * `dokku trigger-caller:fire <trigger> <args…>`, optionally with stdin. The
+ * input comes from a regular file, as a shell redirect gives it: plugn
+ * cannot run with a socket as stdin (what execa's `input` would give).
+ */
 async function fire(trigger: string, args: string[], input?: string): Promise<RunResult> {
-  const r = await execa(DOKKU, ["trigger-caller:fire", trigger, ...args], {
-    env: host.env(),
-    reject: false,
-    stripFinalNewline: false,
-    ...(input === undefined ? { stdin: "ignore" as const } : { input }),
-  });
-  return { code: r.exitCode ?? 1, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? "") };
+  let fd: number | undefined;
+  if (input !== undefined) {
+    const file = join(mkdtempSync(join(tmpdir(), "dokku-ps-stdin-")), "stdin");
+    scratch.push(dirname(file));
+    writeFileSync(file, input);
+    fd = openSync(file, "r");
+  }
+  try {
+    const r = await execa(DOKKU, ["trigger-caller:fire", trigger, ...args], {
+      env: host.env(),
+      reject: false,
+      stripFinalNewline: false,
+      // execa passes a file descriptor through as is (its types only list the standard ones).
+      stdin: (fd ?? "ignore") as "ignore",
+    });
+    return { code: r.exitCode ?? 1, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? "") };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 async function fireOk(trigger: string, args: string[], input?: string): Promise<RunResult> {
@@ -77,6 +93,7 @@ describe("file-only triggers", () => {
     // An app dir that no other plugin has set up yet (an app "exists" iff its dir does).
     const app = host.appName("pc");
     mkdirSync(join(host.home, app));
+    chownSync(join(host.home, app), dokkuUser().uid, dokkuUser().gid);
     assert.ok(!existsSync(appFile(app, "DOKKU_SCALE")));
     await fireOk("post-create", [app]);
     assert.equal(read(appFile(app, "DOKKU_SCALE")), "web=1\n");
@@ -179,6 +196,7 @@ describe("file-only triggers", () => {
     test(`${trigger}: a valid source dir passes, a bad Procfile fails with a message`, async () => {
       const app = await host.createApp("extract");
       const dir = mkdtempSync(join(tmpdir(), "dokku-ps-extract-"));
+      chmodSync(dir, 0o755); // the trigger runs as the dokku user
       scratch.push(dir);
       await fireOk(trigger, [app, dir, "0123abcd"]); // no Procfile at all
       writeFileSync(join(dir, "Procfile"), "web: sleep 86400\nworker: sleep 86400\n");
