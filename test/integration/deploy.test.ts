@@ -7,6 +7,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   BASE_IMAGE,
+  DOKKU,
   Host,
   PROCFILE_WEB_WORKER,
   commitFiles,
@@ -147,7 +148,11 @@ describe("git push deploys the image's formation", () => {
     const app = await host.createApp("master");
     const src = await workTree(dockerfileApp());
     const { execa } = await import("execa");
-    const r = await execa("git", ["push", "-q", join(host.home, app), "HEAD:master"], { cwd: src, reject: false, env: { PATH: process.env["PATH"] ?? "" } });
+    const r = await execa("git", ["-c", "protocol.ext.allow=always", "push", "-q", `ext::${DOKKU} %S ${app}`, "HEAD:master"], {
+      cwd: src,
+      reject: false,
+      env: host.env(),
+    });
     assert.equal(r.exitCode, 0, String(r.stderr));
     assert.deepEqual(countByType(await deployedContainers(app)), { web: 1 });
   });
