@@ -1,3 +1,6 @@
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DokkuError } from "../core/errors.ts";
 import { log } from "./log.ts";
 
@@ -5,6 +8,13 @@ import { log } from "./log.ts";
  * Fires Dokku triggers through `plugn` (on the PATH of every plugin
  * executable). Arguments are passed as an argv array, never a shell string.
  * execa is imported lazily: most ps triggers fire nothing.
+ *
+ * plugn's stdin is never a socket: real plugn 0.6.1 runs bash with only
+ * BASH_ENV set, and bash skips BASH_ENV when its stdin is a socket (its rshd
+ * heuristic), so every call fails (`main: command not found`, exit 127 → 1).
+ * Node's "pipe" stdio and execa's `input` are socketpairs. plugn gets
+ * /dev/null — what Dokku's Go code gives it, an empty stdin — or, when a
+ * trigger must read data, a regular file holding it.
  */
 async function execa() {
   return (await import("execa")).execa;
@@ -17,11 +27,41 @@ function assertSpawned(result: { exitCode?: number; failed?: boolean; message?: 
   }
 }
 
-/** Runs a trigger with our stdio; a non-zero exit becomes a DokkuError with that code. */
-export async function trigger(name: string, args: readonly string[]): Promise<void> {
+/** /dev/null, or an open regular file's descriptor (typed as execa accepts it). */
+type PlugnStdin = "ignore" | 3;
+
+/**
+ * Runs `body` with a stdin for plugn: "ignore" (/dev/null) for no data, else
+ * the descriptor of a private temp file holding `input` (already unlinked, so
+ * nothing is left behind whatever happens; closed after the run).
+ */
+async function withStdin<T>(input: string, body: (stdin: PlugnStdin) => Promise<T>): Promise<T> {
+  if (input === "") return body("ignore");
+  const dir = mkdtempSync(join(tmpdir(), "dokku-ps-stdin-"));
+  let fd: number;
+  try {
+    const file = join(dir, "stdin");
+    writeFileSync(file, input, { mode: 0o600 });
+    fd = openSync(file, "r");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  try {
+    // execa's types list only descriptors 0 and 3–9; any open descriptor is
+    // handed to the child as it is (no stream, no pipe).
+    return await body(fd as unknown as PlugnStdin);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Runs a trigger with our stdout/stderr; a non-zero exit becomes a DokkuError with that code. */
+export async function trigger(name: string, args: readonly string[], input = ""): Promise<void> {
   log.debug(`plugn trigger ${name} ${args.join(" ")}`);
   const run = await execa();
-  const result = await run("plugn", ["trigger", name, ...args], { stdio: "inherit", reject: false });
+  const result = await withStdin(input, (stdin) =>
+    run("plugn", ["trigger", name, ...args], { stdin, stdout: "inherit", stderr: "inherit", reject: false }),
+  );
   assertSpawned(result);
   if (result.exitCode !== 0) {
     // The hook already printed its own error; only the exit code is passed on.
@@ -39,7 +79,9 @@ export interface TriggerOutput {
 export async function triggerOutput(name: string, args: readonly string[], input = ""): Promise<TriggerOutput> {
   log.debug(`plugn trigger ${name} ${args.join(" ")}`);
   const run = await execa();
-  const result = await run("plugn", ["trigger", name, ...args], { reject: false, input, stripFinalNewline: false });
+  const result = await withStdin(input, (stdin) =>
+    run("plugn", ["trigger", name, ...args], { stdin, stdout: "pipe", stderr: "pipe", reject: false, stripFinalNewline: false }),
+  );
   assertSpawned(result);
   return { stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), exitCode: result.exitCode ?? 1 };
 }

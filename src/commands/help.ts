@@ -24,7 +24,7 @@ export async function runCommandsFile(argv: string[]): Promise<void> {
 /** Dokku's `help --all` is only visible on the parent's command line. */
 function parentWantsAll(): boolean {
   try {
-    const line = execFileSync("ps", ["-o", "command=", String(process.ppid)], { encoding: "utf8" });
+    const line = execFileSync("ps", ["-o", "command=", String(process.ppid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     return line.includes("--all");
   } catch {
     return false;

@@ -67,6 +67,7 @@ describe("ps:report", () => {
     const r = await execa("bash", ["-c", 'source "$1/host/lib/dokku-env.bash" && plugn trigger report "$2"', "_", REPO, app], {
       env,
       extendEnv: false,
+      stdin: "ignore", // plugn (real and host/) fails when its stdin is a socket
       reject: false,
       stripFinalNewline: false,
     });
