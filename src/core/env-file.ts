@@ -17,7 +17,9 @@
  * wins. Files left by older Dokku (`export KEY='value'`) are read the same
  * way, exactly as 0.24.10 reads them. When godotenv fails (a line with no
  * `=` or `:`, a line too long), Dokku ignores the error and sees no variable
- * at all; keys that are not `[A-Za-z_][A-Za-z0-9_]*` are dropped.
+ * at all; keys that are not `[A-Za-z_][A-Za-z0-9_]*` are dropped. One
+ * exception: an old `export` file whose values span lines (godotenv fails on
+ * it) is read statement by statement (parseMultilineExportFile).
  *
  * All functions work on "byte strings": one character per byte of the file
  * (the adapter decodes files as latin1), so that the 64 KiB limit, the byte
@@ -131,10 +133,40 @@ export function parseGodotenv(bytes: string): GodotenvParse {
  * it (Dokku would overwrite it with only the variables being set).
  */
 export function readEnvFile(bytes: string): { env: EnvMap; error?: string } {
+  const old = parseMultilineExportFile(bytes);
+  if (old) return { env: old };
   const parsed = parseGodotenv(bytes);
   if (parsed.error !== undefined) return { env: new Map(), error: parsed.error };
   for (const key of [...parsed.env.keys()]) if (!isValidConfigKey(key)) parsed.env.delete(key);
   return { env: parsed.env };
+}
+
+/** One statement of an old `export` file: the key, and the quoted value (which may span lines). */
+const EXPORT_STATEMENT = /^export ([A-Za-z_][A-Za-z0-9_]*)='([\s\S]*)'\n*$/;
+
+/**
+ * A file of `export KEY='value'` statements as older Dokku wrote them (the
+ * value as typed, newlines included) in which some value spans lines, read
+ * as godotenv reads a quoted value but letting it span lines; undefined for
+ * any other file. godotenv 1.2.0 reads such a file line by line: it fails
+ * (Dokku then sees no variable, and its next write keeps only the one being
+ * set) or, worse, takes a value's later lines for variables of their own.
+ * This is the one place dokku-ps reads more than Dokku does, so that no
+ * variable is lost; a file whose values are all one line is read as godotenv
+ * reads it.
+ */
+export function parseMultilineExportFile(bytes: string): EnvMap | undefined {
+  if (!bytes.startsWith("export ")) return undefined;
+  const env: EnvMap = new Map();
+  let spansLines = false;
+  for (const statement of bytes.split(/\n(?=export [A-Za-z_][A-Za-z0-9_]*=')/)) {
+    const match = EXPORT_STATEMENT.exec(statement);
+    if (!match) return undefined;
+    const value = match[2] as string;
+    if (value.includes("\n")) spansLines = true;
+    env.set(match[1] as string, parseValue(`'${value}'`));
+  }
+  return spansLines ? env : undefined;
 }
 
 /** The variables Dokku 0.24.10 sees (see readEnvFile). */

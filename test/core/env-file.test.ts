@@ -4,6 +4,7 @@ import {
   fromByteString,
   parseEnvFile,
   parseGodotenv,
+  parseMultilineExportFile,
   readEnvFile,
   serializeEnvFile,
   toByteString,
@@ -191,7 +192,7 @@ test("godotenv 1.2.0's quirks are kept: Dokku itself reads these values so", () 
 });
 
 test("a file godotenv cannot read: Dokku sees no variable, and the error says why", () => {
-  for (const text of ["A=1\nnot a pair\nB=2", "export A='multi\nline'\n", "A=1\n" + "B=" + "x".repeat(65534) + "\n"]) {
+  for (const text of ["A=1\nnot a pair\nB=2", "export A='multi\nline'\nB=2\n", "A=1\n" + "B=" + "x".repeat(65534) + "\n"]) {
     const result = readEnvFile(toByteString(text));
     assert.equal(result.env.size, 0, JSON.stringify(text.slice(0, 40)));
     assert.ok(result.error, "error reported");
@@ -209,4 +210,25 @@ test("bytes that are not UTF-8 survive a rewrite unchanged", () => {
   const env = parseEnvFile(bytes);
   env.set("C", "1");
   assert.equal(serializeEnvFile(env), 'A="\xff\xfe"\nB="ok"\nC="1"');
+});
+
+test(`property: old \`export\` files whose values span lines keep every variable (${CASES} random files)`, () => {
+  // Older Dokku wrote `export KEY='value'` with the value as typed, newlines
+  // included; godotenv 1.2.0 cannot read such a file (Dokku would then lose
+  // every variable). Values here have no backslash and no line starting `export `.
+  const pieces = [...PIECES.filter((p) => !/[\\\r]/.test(p) && !p.startsWith("export")), "\n", "line one\nline two", "'", "it's"];
+  const rand = prng(SEED ^ 0x2545f491);
+  for (let i = 0; i < CASES; i++) {
+    const env = randomEnv(rand, pieces);
+    const text = [...env.keys()].map((k) => `export ${k}='${env.get(k)}'\n`).join("");
+    withSeed(`case ${i} ${JSON.stringify(text)}`, () => {
+      const read = readEnvFile(toByteString(text));
+      assert.equal(read.error, undefined);
+      assert.deepEqual(textOf(read.env), env);
+      assert.deepEqual(textOf(parseEnvFile(serializeEnvFile(read.env))), env, "a rewrite keeps them");
+    });
+  }
+  assert.deepEqual(parse("export A='multi\nline'\nexport B='it's'\n"), new Map([["A", "multi\nline"], ["B", "it's"]]));
+  assert.equal(parseMultilineExportFile("export A='x\ny'\nB=1\n"), undefined, "only files that are all export statements");
+  assert.equal(parseMultilineExportFile("export A='x'\nexport B='y'\n"), undefined, "one-line values: read as godotenv reads them");
 });
