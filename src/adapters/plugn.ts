@@ -16,10 +16,6 @@ import { log } from "./log.ts";
  * /dev/null — what Dokku's Go code gives it, an empty stdin — or, when a
  * trigger must read data, a regular file holding it.
  */
-async function execa() {
-  return (await import("execa")).execa;
-}
-
 /** A trigger that could not even be spawned is a broken host, not a "no". */
 function assertSpawned(result: { exitCode?: number; failed?: boolean; message?: string }): void {
   if (result.exitCode === undefined && result.failed) {
@@ -55,17 +51,27 @@ async function withStdin<T>(input: string, body: (stdin: PlugnStdin) => Promise<
   }
 }
 
-/** Runs a trigger with our stdout/stderr; a non-zero exit becomes a DokkuError with that code. */
-export async function trigger(name: string, args: readonly string[], input = ""): Promise<void> {
+/**
+ * The one place plugn is spawned: `plugn trigger <name> <args…>`, stdin per
+ * withStdin, stdout/stderr ours or captured.
+ */
+async function runPlugn(name: string, args: readonly string[], input: string, capture: boolean) {
   log.debug(`plugn trigger ${name} ${args.join(" ")}`);
-  const run = await execa();
+  const { execa } = await import("execa");
+  const output = capture ? "pipe" : "inherit";
   const result = await withStdin(input, (stdin) =>
-    run("plugn", ["trigger", name, ...args], { stdin, stdout: "inherit", stderr: "inherit", reject: false }),
+    execa("plugn", ["trigger", name, ...args], { stdin, stdout: output, stderr: output, reject: false, stripFinalNewline: false }),
   );
   assertSpawned(result);
-  if (result.exitCode !== 0) {
+  return { stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), exitCode: result.exitCode };
+}
+
+/** Runs a trigger with our stdout/stderr; a non-zero exit becomes a DokkuError with that code. */
+export async function trigger(name: string, args: readonly string[], input = ""): Promise<void> {
+  const { exitCode } = await runPlugn(name, args, input, false);
+  if (exitCode !== 0) {
     // The hook already printed its own error; only the exit code is passed on.
-    throw new DokkuError("", result.exitCode ?? 1);
+    throw new DokkuError("", exitCode ?? 1);
   }
 }
 
@@ -77,11 +83,6 @@ export interface TriggerOutput {
 
 /** Runs a trigger and captures its output (Dokku's PlugnTriggerOutput). */
 export async function triggerOutput(name: string, args: readonly string[], input = ""): Promise<TriggerOutput> {
-  log.debug(`plugn trigger ${name} ${args.join(" ")}`);
-  const run = await execa();
-  const result = await withStdin(input, (stdin) =>
-    run("plugn", ["trigger", name, ...args], { stdin, stdout: "pipe", stderr: "pipe", reject: false, stripFinalNewline: false }),
-  );
-  assertSpawned(result);
-  return { stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), exitCode: result.exitCode ?? 1 };
+  const { stdout, stderr, exitCode } = await runPlugn(name, args, input, true);
+  return { stdout, stderr, exitCode: exitCode ?? 1 };
 }
