@@ -38,7 +38,11 @@ import {
   type RecordedStep,
 } from "./transcript.ts";
 
-const TRANSCRIPTS = process.env["DOKKU_PS_TRANSCRIPTS"] ?? "/work/shared/real-dokku/transcripts";
+/**
+ * A copy of shared/real-dokku/transcripts (what real Dokku 0.24.10 printed),
+ * kept with the tests so that any clone can run them.
+ */
+const TRANSCRIPTS = process.env["DOKKU_PS_TRANSCRIPTS"] ?? join(REPO, "test", "fixtures", "real-dokku");
 const RECORDED_APP = "rdweb";
 const RECORDED_ROOT = "/home/dokku";
 
