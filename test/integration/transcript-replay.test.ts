@@ -14,8 +14,10 @@
  * releases' containers (Dokku stops them 60 s later and leaves them; the host
  * retires and removes them at once).
  * Every other difference must be a row of README.md's table "Where dokku-ps
- * differs from Dokku 0.24's ps, on purpose": a row that matches no difference,
- * or a difference without a row, fails.
+ * differs from Dokku 0.24's ps, on purpose": a difference without a row fails,
+ * and so does a row that matches no difference in either replayed record (this
+ * one or smoke-commands.log, see smoke-replay.test.ts; both tests check the
+ * table against both records, which needs only the records).
  *
  * Replayed as recorded: the log's 12th command is `ps:report rdweb --ps-running`
  * (exit 1), while steps.sh now has `--running`; the log is the record.
@@ -27,14 +29,20 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { BASE_IMAGE, DOKKU, Host, REPO, commitFiles, workTree } from "./harness.ts";
 import {
+  RECORDED_ROOT,
+  STEP2_APP as RECORDED_APP,
   applyDifferences,
   normaliseListing,
   normaliseOutput,
   parseDifferences,
-  parseTranscript,
+  lineDiff,
   releasedNames,
+  rowsFor,
+  smokeExpectations,
+  step2Expectations,
+  stepKind,
   summariseInspect,
-  type Difference,
+  unusedRows,
   type RecordedStep,
 } from "./transcript.ts";
 
@@ -43,8 +51,6 @@ import {
  * kept with the tests so that any clone can run them.
  */
 const TRANSCRIPTS = process.env["DOKKU_PS_TRANSCRIPTS"] ?? join(REPO, "test", "fixtures", "real-dokku");
-const RECORDED_APP = "rdweb";
-const RECORDED_ROOT = "/home/dokku";
 
 /** The app of steps.sh, with sleep 86400 (a restarted container cannot be renamed on this Docker). */
 const APP_FILES = {
@@ -83,70 +89,48 @@ async function combined(argv: string[], cwd?: string): Promise<Outcome> {
 }
 
 test("Dokku 0.24's own ps transcript replayed on host/ with dokku-ps", { timeout: 30 * 60_000 }, async () => {
-  const steps = parseTranscript(readFileSync(join(TRANSCRIPTS, "step2-core-ps.log"), "utf8"));
-  assert.ok(steps.length >= 30, `parsed ${steps.length} steps`);
+  const expectations = step2Expectations(readFileSync(join(TRANSCRIPTS, "step2-core-ps.log"), "utf8"));
+  assert.ok(expectations.length >= 30, `parsed ${expectations.length} steps`);
   const table = parseDifferences(readFileSync(join(REPO, "README.md"), "utf8"));
-  const used = new Set<Difference>();
 
   const app = host.appName("rd");
   const src = await workTree(APP_FILES);
-  const recordNorm = { app: RECORDED_APP, root: RECORDED_ROOT };
   const hostNorm = { app, root: host.home };
-  let recordCurrent: string[] = [];
   let hostCurrent: string[] = [];
   const failures: string[] = [];
   const dump: string[] = [];
 
-  for (const [index, step] of steps.entries()) {
+  for (const [index, { step, command, kind, expected }] of expectations.entries()) {
     for (const marker of step.markers) {
       const commit = COMMITS.find(([re]) => re.test(marker));
       assert.ok(commit, `no commit known for marker "${marker}"`);
       await commitFiles(src, commit[1]);
     }
-    const label = `#${index + 1} $ ${step.command.split(RECORDED_APP).join("<app>")}`;
-    let expected: string;
+    const label = `#${index + 1} $ ${command}`;
     let actual: string;
-    const kind = stepKind(step);
     if (kind === "listing") {
       const r = await combined(["docker", "ps", "-a", "--filter", `label=com.dokku.app-name=${app}`, "--filter", "label=com.dokku.container-type=deploy", "--format", '{{.Names}}\t{{.Status}}\t{{.Label "com.dokku.process-type"}}']);
       assert.equal(r.code, 0, r.text);
-      expected = normaliseListing(step.output, RECORDED_APP, recordCurrent);
       actual = normaliseListing(r.text, app, hostCurrent);
     } else {
       const r = await runStep(step, app, src);
-      const pushed = kind === "push";
-      if (step.command.startsWith(`dokku ps:inspect`)) {
-        expected = summariseInspect(step.output, RECORDED_APP);
-        actual = summariseInspect(r.text, app);
-      } else {
-        expected = normaliseOutput(step.output, { ...recordNorm, pushed });
-        actual = normaliseOutput(r.text, { ...hostNorm, pushed });
-      }
-      expected += `\n[exit ${step.exitCode}]`;
+      actual = step.command.startsWith(`dokku ps:inspect`) ? summariseInspect(r.text, app) : normaliseOutput(r.text, { ...hostNorm, pushed: kind === "push" });
       actual += `\n[exit ${r.code}]`;
-      recordCurrent = releasedNames(expected) ?? recordCurrent;
       hostCurrent = releasedNames(actual) ?? hostCurrent;
     }
-    const rows = table.filter((row) => row.step === label.replace(/^#\d+ \$ /, ""));
-    const { text: allowed, unused } = applyDifferences(expected, rows);
-    for (const row of rows) if (!unused.includes(row)) used.add(row);
+    const rows = rowsFor(table, command);
+    const { text: allowed } = applyDifferences(expected, rows);
     dump.push(`${label}\n--- Dokku 0.24 (normalised)\n${expected}\n--- dokku-ps on host/\n${actual}\n`);
     if (allowed !== actual) failures.push(`${label}: differs from the record${rows.length ? " (after the README rows)" : ""}\n${lineDiff(allowed, actual)}`);
   }
   if (process.env["DOKKU_PS_REPLAY_DUMP"]) writeFileSync(process.env["DOKKU_PS_REPLAY_DUMP"], dump.join("\n"));
-  for (const row of table) {
-    if (!used.has(row)) failures.push(`README row matches no difference: ${row.step} | ${JSON.stringify(row.dokku)} → ${JSON.stringify(row.dokkuPs)}`);
+  // Every row must be needed by one of the replayed records (this one or smoke-commands.log).
+  const smoke = smokeExpectations(readFileSync(join(TRANSCRIPTS, "smoke-commands.log"), "utf8"), readFileSync(join(TRANSCRIPTS, "smoke-fresh.log"), "utf8"));
+  for (const row of unusedRows(table, [...expectations, ...smoke])) {
+    failures.push(`README row matches no difference in any record: ${row.step} | ${JSON.stringify(row.dokku)} → ${JSON.stringify(row.dokkuPs)}`);
   }
   assert.equal(failures.length, 0, failures.join("\n\n"));
 });
-
-function stepKind(step: RecordedStep): "listing" | "push" | "dokku" | "cat" {
-  if (step.command.startsWith("docker ps (")) return "listing";
-  if (step.command.startsWith("git ")) return "push";
-  if (step.command.startsWith("dokku ")) return "dokku";
-  if (step.command.startsWith("cat ")) return "cat";
-  throw new Error(`unknown recorded command: ${step.command}`);
-}
 
 async function runStep(step: RecordedStep, app: string, src: string): Promise<Outcome> {
   const words = step.command.split(" ").map((w) => w.split(RECORDED_APP).join(app));
@@ -161,17 +145,4 @@ async function runStep(step: RecordedStep, app: string, src: string): Promise<Ou
     default:
       throw new Error(`not runnable: ${step.command}`);
   }
-}
-
-/** The lines that differ, with their neighbours, for a readable failure. */
-function lineDiff(expected: string, actual: string): string {
-  const a = expected.split("\n");
-  const b = actual.split("\n");
-  const out: string[] = [];
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] === b[i]) continue;
-    out.push(`  line ${i + 1}: Dokku   ${JSON.stringify(a[i])}`, `          dokku-ps ${JSON.stringify(b[i])}`);
-    if (out.length > 16) break;
-  }
-  return out.join("\n");
 }

@@ -81,12 +81,15 @@ export function normaliseOutput(text: string, { app, root, pushed }: NormaliseOp
 /**
  * Drops the builder's lines: from `-----> Cleaning up...` (or, without it,
  * `-----> Building <app> from Dockerfile`) through `Successfully tagged …`.
+ * A `Cleaning up...` that no `Successfully tagged …` follows is not a build's
+ * (apps:destroy prints one) and stays.
  */
 export function dropBuilderOutput(lines: string[]): string[] {
   const out: string[] = [];
   let inBuild = false;
-  for (const line of lines) {
-    if (!inBuild && /^-----> (Cleaning up\.\.\.|Building \S+ from Dockerfile)$/.test(line)) inBuild = true;
+  for (const [i, line] of lines.entries()) {
+    const start = /^-----> (Cleaning up\.\.\.|Building \S+ from Dockerfile)$/.test(line);
+    if (!inBuild && start && lines.slice(i + 1).some((l) => /^Successfully tagged /.test(l))) inBuild = true;
     if (inBuild) {
       if (/^Successfully tagged /.test(line)) inBuild = false;
       continue;
@@ -275,4 +278,199 @@ export function applyDifferences(record: string, rows: readonly Difference[]): {
     else unused.push(row);
   }
   return { text, unused };
+}
+
+/**
+ * What the records expect, computed from the records alone: one entry per
+ * replayed command, its label (the command, the app as `<app>`) and its
+ * normalised expected text (with its `[exit …]` line when recorded). The
+ * README rows a record needs follow from these alone, so each replay checks
+ * the table against every record (see unusedRows).
+ */
+export interface Expectation {
+  /** The command as recorded or as in smoke.sh, the app as `<app>`: a README row's step. */
+  command: string;
+  kind: "listing" | "push" | "dokku" | "cat" | "inspect";
+  expected: string;
+}
+
+export const STEP2_APP = "rdweb";
+export const SMOKE_APP = "rdsmoke";
+/** DOKKU_ROOT of the recording host. */
+export const RECORDED_ROOT = "/home/dokku";
+
+export function stepKind(step: RecordedStep): "listing" | "push" | "dokku" | "cat" {
+  if (step.command.startsWith("docker ps (")) return "listing";
+  if (step.command.startsWith("git ")) return "push";
+  if (step.command.startsWith("dokku ")) return "dokku";
+  if (step.command.startsWith("cat ")) return "cat";
+  throw new Error(`unknown recorded command: ${step.command}`);
+}
+
+/**
+ * step2-core-ps.log's steps with their expected texts. `docker ps` listings
+ * keep only the current release's containers (see normaliseListing), known
+ * from the record's own last rename.
+ */
+export function step2Expectations(log: string): Array<Expectation & { step: RecordedStep }> {
+  const out: Array<Expectation & { step: RecordedStep }> = [];
+  let current: string[] = [];
+  for (const step of parseTranscript(log)) {
+    const kind = stepKind(step);
+    const command = step.command.split(STEP2_APP).join("<app>");
+    let expected: string;
+    if (kind === "listing") expected = normaliseListing(step.output, STEP2_APP, current);
+    else {
+      expected = step.command.startsWith("dokku ps:inspect")
+        ? summariseInspect(step.output, STEP2_APP)
+        : normaliseOutput(step.output, { app: STEP2_APP, root: RECORDED_ROOT, pushed: kind === "push" });
+      expected += `\n${exitLine(step.exitCode)}`;
+      current = releasedNames(expected) ?? current;
+    }
+    out.push({ command, kind, expected, step });
+  }
+  return out;
+}
+
+/** `[exit N]`; a record that only knows "not 0" says `[exit non-zero]`. */
+export function exitLine(code: number | "non-zero" | undefined): string {
+  return `[exit ${code ?? "not recorded"}]`;
+}
+
+/** The host's exit code in the record's terms (`non-zero` when that is all the record knows). */
+export function hostExitLine(code: number, recorded: number | "non-zero"): string {
+  return exitLine(recorded === "non-zero" && code !== 0 ? "non-zero" : code);
+}
+
+export interface SmokeStep {
+  /** smoke.sh's command, `$APP` as `<app>` (the push as steps.sh writes it, so one row can serve both records). */
+  command: string;
+  kind: "dokku" | "push" | "inspect";
+  /** The first line of its output in smoke-commands.log (where one command's output ends and the next begins). */
+  first: RegExp;
+  /**
+   * The smoke.sh check that recorded its exit code (smoke-fresh.log, that run's
+   * own report). Without one the record holds only what it printed.
+   */
+  exitCheck?: string;
+  /** Files smoke.sh commits before this step (null deletes). */
+  commit?: Record<string, string | null>;
+}
+
+/** The docker inspect format of smoke.sh's web.1 check. */
+export const SMOKE_INSPECT_FORMAT =
+  '{{index .Config.Labels "com.dokku.app-name"}} {{index .Config.Labels "com.dokku.process-type"}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}';
+
+const PUSH = "git -c protocol.ext.allow=always push dokku master";
+
+/** smoke.sh's `run` calls, in order (its `push` helper runs the git push). */
+export const SMOKE_STEPS: readonly SmokeStep[] = [
+  { command: "dokku apps:create <app>", kind: "dokku", first: /^-----> Creating /, exitCheck: "apps:create exit code" },
+  { command: "dokku proxy:disable <app>", kind: "dokku", first: /^-----> Disabling proxy/, exitCheck: "proxy:disable exit code" },
+  { command: PUSH, kind: "push", first: /^remote: /, exitCheck: "git push exit code" },
+  { command: "docker container inspect -f '<labels, restart policy>' <web.1>", kind: "inspect", first: /^\S+ \S+ \S+:\d+$/ },
+  { command: "dokku ps:scale <app> worker=2", kind: "dokku", first: /^-----> Scaling \S+ processes: /, exitCheck: "ps:scale exit code" },
+  { command: "dokku ps:scale <app>", kind: "dokku", first: /^-----> Scaling for / },
+  { command: "dokku ps:report <app>", kind: "dokku", first: /^=====> \S+ ps information$/, exitCheck: "ps:report exit code" },
+  { command: "dokku ps:report <app> --ps-restart-policy", kind: "dokku", first: /^\S+$/ },
+  { command: "dokku ps:stop <app>", kind: "dokku", first: /^Stopping /, exitCheck: "ps:stop exit code" },
+  { command: "dokku ps:report <app> --running", kind: "dokku", first: /^\S+$/ },
+  { command: "dokku ps:start <app>", kind: "dokku", first: /^-----> Releasing /, exitCheck: "ps:start exit code" },
+  { command: PUSH, kind: "push", first: /^remote: /, exitCheck: "git push exit code", commit: { DOKKU_SCALE: "web=1\nworker=3\n" } },
+  {
+    command: "dokku ps:scale <app> worker=1",
+    kind: "dokku",
+    first: /^ !     /,
+    exitCheck: "ps:scale refused while DOKKU_SCALE is in the image (exit code != 0)",
+  },
+  { command: "dokku ps:report <app> --ps-can-scale", kind: "dokku", first: /^\S+$/ },
+  { command: "dokku --force apps:destroy <app>", kind: "dokku", first: /^-----> Destroying /, exitCheck: "apps:destroy exit code" },
+];
+
+/**
+ * What smoke.sh's `run` keeps of a command's combined output: `$(…)` drops the
+ * final newlines, its sed the `ESC[1G` sequences.
+ */
+export function asSmokeRun(text: string): string {
+  return text.replace(/\x1b\[1G/g, "").replace(/\n+$/, "");
+}
+
+/**
+ * smoke-commands.log cut into SMOKE_STEPS' outputs (the `        | ` prefix
+ * removed; each output runs to the next one's first line), with the exit codes
+ * smoke-fresh.log's passed checks recorded: `(N)` of an exit-code check, and
+ * `non-zero` for the refusal check that passed. Throws when the log does not
+ * cut into exactly these outputs or the run did not pass every check.
+ */
+export function parseSmoke(log: string, report: string): Array<SmokeStep & { output: string; exitCode?: number | "non-zero" }> {
+  const lines = log.replace(/\n$/, "").split("\n").map((l) => {
+    if (!l.startsWith("        | ") && l !== "        |") throw new Error(`smoke transcript line without the run prefix: ${JSON.stringify(l)}`);
+    return l.slice("        | ".length);
+  });
+  if (!/^\d+ passed, 0 failed$/m.test(report)) throw new Error("the recorded smoke run did not pass every check");
+  const checks = new Map<string, string>();
+  for (const m of report.matchAll(/^  ok    (.*) \(([^()]*)\)$/gm)) checks.set(m[1] as string, m[2] as string);
+  const starts: number[] = [];
+  let from = 0;
+  for (const step of SMOKE_STEPS) {
+    const i = lines.findIndex((l, n) => n >= from && step.first.test(l));
+    if (i < 0) throw new Error(`smoke transcript: no output for ${step.command} after line ${from + 1}`);
+    if (starts.length === 0 && i !== 0) throw new Error("smoke transcript: lines before the first command's output");
+    starts.push(i);
+    from = i + 1;
+  }
+  return SMOKE_STEPS.map((step, k) => {
+    const output = lines.slice(starts[k], k + 1 < starts.length ? starts[k + 1] : lines.length).join("\n");
+    let exitCode: number | "non-zero" | undefined;
+    if (step.exitCheck) {
+      const value = checks.get(step.exitCheck);
+      if (value === undefined) throw new Error(`smoke report: no passed check "${step.exitCheck}"`);
+      exitCode = step.exitCheck.includes("!= 0") ? (value === "1" ? "non-zero" : 0) : Number(value);
+    }
+    return { ...step, output, exitCode };
+  });
+}
+
+/** smoke-commands.log's outputs with their expected texts. */
+export function smokeExpectations(log: string, report: string): Array<Expectation & { step: SmokeStep; exitCode?: number | "non-zero" }> {
+  return parseSmoke(log, report).map((s) => ({
+    command: s.command,
+    kind: s.kind,
+    step: s,
+    exitCode: s.exitCode,
+    expected: `${normaliseOutput(s.output, { app: SMOKE_APP, root: RECORDED_ROOT, pushed: s.kind === "push" })}\n${exitLine(s.exitCode)}`,
+  }));
+}
+
+/** The README rows for one command. */
+export function rowsFor(table: readonly Difference[], command: string): Difference[] {
+  return table.filter((row) => row.step === command);
+}
+
+/**
+ * The rows that match no difference in any record: each row must be needed
+ * by at least one replay. Every replay checks all records, so removing a
+ * replay's need for a row fails both.
+ */
+export function unusedRows(table: readonly Difference[], expectations: readonly Expectation[]): Difference[] {
+  const used = new Set<Difference>();
+  for (const e of expectations) {
+    const rows = rowsFor(table, e.command);
+    const { unused } = applyDifferences(e.expected, rows);
+    for (const row of rows) if (!unused.includes(row)) used.add(row);
+  }
+  return table.filter((row) => !used.has(row));
+}
+
+/** The lines that differ, with their neighbours, for a readable failure. */
+export function lineDiff(expected: string, actual: string): string {
+  const a = expected.split("\n");
+  const b = actual.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    out.push(`  line ${i + 1}: Dokku   ${JSON.stringify(a[i])}`, `          dokku-ps ${JSON.stringify(b[i])}`);
+    if (out.length > 16) break;
+  }
+  return out.join("\n");
 }
