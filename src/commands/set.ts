@@ -37,35 +37,35 @@ export async function setCommand(ctx: Context, args: ParsedArgs): Promise<void> 
   if (value === undefined) log.info2Quiet(`Unsetting ${key}`);
   else log.info2Quiet(`Setting ${key} to ${value}`);
 
-  if (app === undefined) setGlobal(ctx, key, value);
-  else setForApp(ctx, app, key, value);
+  if (app === undefined) await setGlobal(ctx, key, value);
+  else await setForApp(ctx, app, key, value);
 }
 
-function setForApp(ctx: Context, app: string, key: PsProperty, value: string | undefined): void {
+/** Config variables change as SetMany/UnsetMany change them: `post-config-update` follows a change. */
+async function setForApp(ctx: Context, app: string, key: PsProperty, value: string | undefined): Promise<void> {
   switch (key) {
     case "restart-policy":
       setAppRestartPolicy(ctx, app, value);
       return;
     case "restore":
       ctx.props.delete(app, "restore");
-      if (value === undefined) ctx.config.unsetApp(app, RESTORE_VAR);
-      else ctx.config.setApp(app, RESTORE_VAR, value === "true" ? "1" : "0");
+      await ctx.config.changeAppAndNotify(app, RESTORE_VAR, value === undefined ? undefined : value === "true" ? "1" : "0");
       return;
     case "stop-timeout-seconds": {
       const previous = ctx.props.get(app, key);
       if (value === undefined) {
         ctx.props.delete(app, key);
-        if (previous !== undefined && ctx.config.appEnv(app).get(STOP_TIMEOUT_VAR) === previous) ctx.config.unsetApp(app, STOP_TIMEOUT_VAR);
+        if (previous !== undefined && ctx.config.appEnv(app).get(STOP_TIMEOUT_VAR) === previous) await ctx.config.changeAppAndNotify(app, STOP_TIMEOUT_VAR, undefined);
       } else {
         ctx.props.set(app, key, value);
-        ctx.config.setApp(app, STOP_TIMEOUT_VAR, value);
+        await ctx.config.changeAppAndNotify(app, STOP_TIMEOUT_VAR, value);
       }
       return;
     }
   }
 }
 
-function setGlobal(ctx: Context, key: PsProperty, value: string | undefined): void {
+async function setGlobal(ctx: Context, key: PsProperty, value: string | undefined): Promise<void> {
   switch (key) {
     case "restart-policy":
       setGlobalRestartPolicy(ctx, listApps(ctx), value);
@@ -78,10 +78,10 @@ function setGlobal(ctx: Context, key: PsProperty, value: string | undefined): vo
       const previous = ctx.props.get(GLOBAL_APP, key);
       if (value === undefined) {
         ctx.props.delete(GLOBAL_APP, key);
-        if (previous !== undefined && ctx.config.globalEnv().get(STOP_TIMEOUT_VAR) === previous) ctx.config.setGlobal(STOP_TIMEOUT_VAR, undefined);
+        if (previous !== undefined && ctx.config.globalEnv().get(STOP_TIMEOUT_VAR) === previous) await ctx.config.changeGlobalAndNotify(STOP_TIMEOUT_VAR, undefined);
       } else {
         ctx.props.set(GLOBAL_APP, key, value);
-        ctx.config.setGlobal(STOP_TIMEOUT_VAR, value);
+        await ctx.config.changeGlobalAndNotify(STOP_TIMEOUT_VAR, value);
       }
       return;
     }
