@@ -10,10 +10,10 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { DOKKU, Host, REPO, deployedContainers, dockerfileApp, workTree, type RunResult } from "./harness.ts";
+import { DOKKU, Host, deployedContainers, dockerfileApp, workTree, type RunResult } from "./harness.ts";
 
 let host: Host;
 let app: string;
@@ -21,9 +21,7 @@ const scratch: string[] = [];
 
 before(async () => {
   host = await Host.create();
-  const available = join(host.lib, "plugins", "available", "trigger-caller");
-  cpSync(join(REPO, "test", "fixtures", "trigger-caller"), available, { recursive: true });
-  symlinkSync(available, join(host.lib, "plugins", "enabled", "trigger-caller"));
+  host.installFixturePlugin("trigger-caller");
 
   app = await host.createApp("zero");
   const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\n", DOKKU_SCALE: "web=0\n" }));

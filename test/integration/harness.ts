@@ -4,7 +4,7 @@
  * real Docker engine. Nothing here mocks Docker or git.
  */
 import { execa, type Options } from "execa";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, lchownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -96,6 +96,18 @@ export class Host {
     chownSync(path, uid, gid);
   }
 
+  /**
+   * Installs a fixture plugin (test/fixtures/<name>) as a third-party plugin
+   * is installed: a real dir in plugins/available owned by the Dokku user
+   * (plugin:install chowns it), symlinked into plugins/enabled.
+   */
+  installFixturePlugin(name: string): void {
+    const available = join(this.lib, "plugins", "available", name);
+    cpSync(join(REPO, "test", "fixtures", name), available, { recursive: true });
+    chownTree(available);
+    symlinkSync(available, join(this.lib, "plugins", "enabled", name));
+  }
+
   env(extra: Record<string, string> = {}): Record<string, string> {
     return cleanEnv({ DOKKU_ROOT: this.home, DOKKU_LIB_ROOT: this.lib, ...this.pathEnv(), ...extra });
   }
@@ -160,6 +172,13 @@ function existsDir(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Hands a tree to the Dokku user (links themselves, not their targets). */
+export function chownTree(path: string): void {
+  const { uid, gid } = dokkuUser();
+  lchownSync(path, uid, gid);
+  if (statSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name));
 }
 
 let cachedUser: { uid: number; gid: number } | undefined;

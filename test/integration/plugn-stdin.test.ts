@@ -11,11 +11,11 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, lchownSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { BASE_IMAGE, DOKKU, Host, REPO, deployedContainers, dockerfileApp, dokkuUser, workTree } from "./harness.ts";
+import { BASE_IMAGE, Host, REPO, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
 const PLUGN = join(REPO, "host", "bin", "plugn");
 /** What real plugn prints when its stdin is a socket (the time is local, Go's log layout). */
@@ -26,19 +26,9 @@ let app: string;
 let rec: string;
 const SECRET = "s3cr3t-plugn-stdin-value";
 
-function chownTree(path: string): void {
-  const { uid, gid } = dokkuUser();
-  lchownSync(path, uid, gid);
-  if (statSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name));
-}
-
 before(async () => {
   host = await Host.create();
-  // The recorder scheduler fixture (never talks to Docker).
-  const available = join(host.lib, "plugins", "available", "scheduler-recorder");
-  cpSync(join(REPO, "test", "fixtures", "scheduler-recorder"), available, { recursive: true });
-  chownTree(available);
-  symlinkSync(available, join(host.lib, "plugins", "enabled", "scheduler-recorder"));
+  host.installFixturePlugin("scheduler-recorder");
 
   app = await host.createApp("stdin");
   const set = await host.dokku("config:set", "--no-restart", app, `TOKEN=${SECRET}`);

@@ -12,7 +12,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -27,9 +27,7 @@ const PROCFILE = "web: env SEEN_PORT=$PORT sleep 86400\nworker: sleep 86400\n";
 
 before(async () => {
   host = await Host.create();
-  const available = join(host.lib, "plugins", "available", "trigger-caller");
-  cpSync(join(REPO, "test", "fixtures", "trigger-caller"), available, { recursive: true });
-  symlinkSync(available, join(host.lib, "plugins", "enabled", "trigger-caller"));
+  host.installFixturePlugin("trigger-caller");
 
   app = await host.createApp("pfx");
   const src = await workTree(dockerfileApp({ Procfile: PROCFILE }));

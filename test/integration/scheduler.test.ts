@@ -5,17 +5,15 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, readFileSync, symlinkSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { BASE_IMAGE, Host, REPO } from "./harness.ts";
+import { BASE_IMAGE, Host } from "./harness.ts";
 
 let host: Host;
 before(async () => {
   host = await Host.create();
-  const available = join(host.lib, "plugins", "available", "scheduler-recorder");
-  cpSync(join(REPO, "test", "fixtures", "scheduler-recorder"), available, { recursive: true });
-  symlinkSync(available, join(host.lib, "plugins", "enabled", "scheduler-recorder"));
+  host.installFixturePlugin("scheduler-recorder");
 });
 after(async () => {
   await host?.destroy();

@@ -8,11 +8,11 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, chownSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
-import { DOKKU, Host, REPO, countByType, deployedContainers, dockerfileApp, dokkuUser, workTree, type RunResult } from "./harness.ts";
+import { DOKKU, Host, countByType, deployedContainers, dockerfileApp, dokkuUser, workTree, type RunResult } from "./harness.ts";
 import { treeHash } from "./state.ts";
 
 let host: Host;
@@ -20,10 +20,7 @@ const scratch: string[] = [];
 
 before(async () => {
   host = await Host.create();
-  // Installed like a third-party plugin: a real dir in plugins/available, symlinked into enabled.
-  const available = join(host.lib, "plugins", "available", "trigger-caller");
-  cpSync(join(REPO, "test", "fixtures", "trigger-caller"), available, { recursive: true });
-  symlinkSync(available, join(host.lib, "plugins", "enabled", "trigger-caller"));
+  host.installFixturePlugin("trigger-caller");
 });
 after(async () => {
   await host?.destroy();
