@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from "node:fs";
+import { closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DokkuError } from "../core/errors.ts";
 import { fromByteString, readEnvFile, serializeEnvFile, toByteString, type EnvMap } from "../core/env-file.ts";
@@ -32,7 +32,30 @@ import { systemOwner } from "./system-user.ts";
  * synchronous work, no wider than SetMany's own.
  */
 export class ConfigStore {
+  /**
+   * Each ENV file as last read, with the identity of the file it came from:
+   * a command otherwise reads and parses the global file again for every app
+   * (ps:report of every app: ~20 ms per 50 apps). A stat per use is cheaper;
+   * any write (ours or another process's: a rename is a new inode) is seen.
+   */
+  private readonly read = new Map<string, { identity: string; env: EnvMap }>();
+
   constructor(private readonly paths: DokkuPaths) {}
+
+  private variables(path: string): EnvMap {
+    const identity = fileIdentity(path);
+    let entry = this.read.get(path);
+    if (!entry || entry.identity !== identity) {
+      entry = { identity, env: decode(readEnvFile(readBytes(path) ?? "").env) };
+      this.read.set(path, entry);
+    }
+    return new Map(entry.env);
+  }
+
+  private changed(path: string, didChange: boolean): boolean {
+    this.read.delete(path);
+    return didChange;
+  }
 
   private appPath(app: string): string {
     return this.paths.appFile(app, ENV_FILE);
@@ -44,11 +67,11 @@ export class ConfigStore {
 
   /** The app's variables as Dokku reads them (empty when godotenv cannot read the file). */
   appEnv(app: string): EnvMap {
-    return decode(readEnvFile(readBytes(this.appPath(app)) ?? "").env);
+    return this.variables(this.appPath(app));
   }
 
   globalEnv(): EnvMap {
-    return decode(readEnvFile(readBytes(this.globalPath()) ?? "").env);
+    return this.variables(this.globalPath());
   }
 
   /** App value, else global value, else undefined. */
@@ -58,17 +81,17 @@ export class ConfigStore {
 
   /** Sets one app variable without restarting anything (SetMany with restart=false); true when it changed. */
   setApp(app: string, key: string, value: string): boolean {
-    return change(this.appPath(app), key, value);
+    return this.changed(this.appPath(app), change(this.appPath(app), key, value));
   }
 
   /** Removes one app variable without restarting anything; false when it was not set. */
   unsetApp(app: string, key: string): boolean {
-    return change(this.appPath(app), key, undefined);
+    return this.changed(this.appPath(app), change(this.appPath(app), key, undefined));
   }
 
   /** Sets (value) or removes (undefined) one variable of the global ENV ($DOKKU_ROOT/ENV). */
   setGlobal(key: string, value: string | undefined): boolean {
-    return change(this.globalPath(), key, value);
+    return this.changed(this.globalPath(), change(this.globalPath(), key, value));
   }
 
   /**
@@ -92,6 +115,16 @@ export class ConfigStore {
   /** The app's scheduler: config DOKKU_SCHEDULER (app, then global), default docker-local. */
   scheduler(app: string): string {
     return this.get(app, "DOKKU_SCHEDULER") || "docker-local";
+  }
+}
+
+/** What tells one version of a file from the next ("missing" when there is none). */
+function fileIdentity(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    return "missing";
   }
 }
 

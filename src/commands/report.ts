@@ -81,8 +81,10 @@ async function renderApp(
     const field = fields.find((f) => f.flag === infoFlag) as LazyField;
     return `${await field.value()}\n`;
   }
+  // The stdout block shows Dokku 0.24's rows only: the extra fields are not even computed.
+  const shown = format === "json" ? fields : fields.filter((f) => !f.extra);
   const resolved: ReportField[] = await Promise.all(
-    fields.map(async (f) => ({ flag: f.flag, value: await f.value(), ...(f.extra ? { extra: true } : {}) })),
+    shown.map(async (f) => ({ flag: f.flag, value: await f.value(), ...(f.extra ? { extra: true } : {}) })),
   );
   if (format === "json") return `${renderReportJson(resolved)}\n`;
   return renderReport(app, resolved, isQuiet());
