@@ -33,13 +33,14 @@ const SETPRIV = ["setpriv", "--reuid=dokku", "--regid=dokku", "--init-groups"];
 
 /**
  * Wall time of one process run, in ms (spawnSync: the least overhead we can
- * add). `dokku` itself is run by root, as an operator does (it re-execs as
- * the Dokku user with its groups); anything else runs as the Dokku user.
+ * add), as the Dokku user. `dokku` itself starts as that user with its groups
+ * (docker), as `ssh dokku@host <command>` runs it; plugin executables get the
+ * user's uid/gid directly (they need no engine).
  */
 function timeRun(cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
-  const user = cmd === DOKKU ? {} : { uid: asDokku().uid, gid: asDokku().gid };
+  const [file, argv, user] = cmd === DOKKU ? [SETPRIV[0] as string, [...SETPRIV.slice(1), cmd, ...args], {}] : [cmd, args, { uid: asDokku().uid, gid: asDokku().gid }];
   const start = performance.now();
-  const r = spawnSync(cmd, args, { env, ...user, stdio: ["ignore", "ignore", "pipe"] });
+  const r = spawnSync(file, argv, { env, ...user, stdio: ["ignore", "ignore", "pipe"] });
   const ms = performance.now() - start;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
   return ms;
