@@ -22,11 +22,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+import { REPO, sourceFiles, stripComments, stripStrings } from "./source-scan.ts";
 
 const SPAWNERS = ["spawn", "spawnSync", "execFile", "execFileSync", "exec", "execSync", "fork", "execa", "execaSync", "execaNode"];
 const SPAWNER = SPAWNERS.join("|");
@@ -35,62 +34,6 @@ export interface SpawnSite {
   line: number;
   text: string;
   problem?: string;
-}
-
-/** Comments blanked (line numbers kept); string contents kept. */
-function stripComments(source: string): string {
-  let out = "";
-  let i = 0;
-  const blank = (s: string) => s.replace(/[^\n]/g, " ");
-  while (i < source.length) {
-    const c = source[i];
-    const next = source[i + 1];
-    if (c === "/" && next === "/") {
-      const end = source.indexOf("\n", i);
-      const stop = end === -1 ? source.length : end;
-      out += blank(source.slice(i, stop));
-      i = stop;
-    } else if (c === "/" && next === "*") {
-      const end = source.indexOf("*/", i + 2);
-      const stop = end === -1 ? source.length : end + 2;
-      out += blank(source.slice(i, stop));
-      i = stop;
-    } else if (c === '"' || c === "'" || c === "`") {
-      let j = i + 1;
-      while (j < source.length && source[j] !== c) {
-        if (source[j] === "\\") j++;
-        j++;
-      }
-      out += source.slice(i, j + 1);
-      i = j + 1;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
-}
-
-/** String contents blanked too (quotes and offsets kept): where code is looked for. */
-function stripStrings(code: string): string {
-  let out = "";
-  let i = 0;
-  while (i < code.length) {
-    const c = code[i] as string;
-    if (c === '"' || c === "'" || c === "`") {
-      let j = i + 1;
-      while (j < code.length && code[j] !== c) {
-        if (code[j] === "\\") j++;
-        j++;
-      }
-      out += c + code.slice(i + 1, Math.min(j, code.length)).replace(/[^\n]/g, " ") + (j < code.length ? c : "");
-      i = j + 1;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
 }
 
 /** The text between the parenthesis at `open` and its match (strings skipped). */
@@ -155,15 +98,6 @@ export function scanSpawns(source: string): SpawnSite[] {
   return sites.sort((a, b) => a.line - b.line);
 }
 
-function sourceFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
-    else if (/\.(ts|mts|cts|js|mjs|cjs)$/.test(name)) files.push(path);
-  }
-  return files;
-}
 
 const problems = (snippet: string) => scanSpawns(snippet).filter((s) => s.problem);
 
