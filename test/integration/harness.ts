@@ -123,6 +123,16 @@ export class Host {
     return run(DOKKU, args, { env: this.env() });
   }
 
+  /**
+   * Runs argv in this host's environment with stdout and stderr on one pipe,
+   * in the order written (`2>&1`, as a recorded transcript has them), stdin
+   * not a terminal. Returns that text and the exit code.
+   */
+  async combined(argv: string[], cwd?: string): Promise<{ text: string; code: number }> {
+    const r = await run("bash", ["-c", 'exec "$@" 2>&1', "combined", ...argv], { env: this.env(), ...(cwd ? { cwd } : {}) });
+    return { text: r.stdout, code: r.code };
+  }
+
   dokkuWith(env: Record<string, string>, ...args: string[]): Promise<RunResult> {
     return run(DOKKU, args, { env: this.env(env) });
   }

@@ -29,7 +29,6 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import { BASE_IMAGE, DOKKU, Host, REPO, commitFiles, workTree } from "./harness.ts";
 import {
   SMOKE_INSPECT_FORMAT,
@@ -70,14 +69,8 @@ interface Outcome {
 
 /** `OUT=$("$@" 2>&1)` as smoke.sh's `run`: one pipe for both streams, stdin not a terminal. */
 async function combined(argv: string[], cwd?: string): Promise<Outcome> {
-  const r = await execa("bash", ["-c", 'exec "$@" 2>&1', "replay", ...argv], {
-    reject: false,
-    stdin: "ignore",
-    stripFinalNewline: false,
-    env: host.env(),
-    cwd,
-  });
-  return { text: asSmokeRun(String(r.stdout ?? "")), code: r.exitCode ?? 1 };
+  const r = await host.combined(argv, cwd);
+  return { text: asSmokeRun(r.text), code: r.code };
 }
 
 async function runStep(step: SmokeStep, app: string, src: string): Promise<Outcome> {

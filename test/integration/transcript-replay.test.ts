@@ -26,7 +26,6 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import { BASE_IMAGE, DOKKU, Host, REPO, commitFiles, workTree } from "./harness.ts";
 import {
   RECORDED_ROOT,
@@ -71,22 +70,8 @@ after(async () => {
   await host?.destroy();
 });
 
-interface Outcome {
-  text: string;
-  code: number;
-}
-
 /** Runs argv with stdout and stderr on one pipe, in the order written, as the recording did (`2>&1`). */
-async function combined(argv: string[], cwd?: string): Promise<Outcome> {
-  const r = await execa("bash", ["-c", 'exec "$@" 2>&1', "replay", ...argv], {
-    reject: false,
-    stdin: "ignore",
-    stripFinalNewline: false,
-    env: host.env(),
-    cwd,
-  });
-  return { text: String(r.stdout ?? ""), code: r.exitCode ?? 1 };
-}
+const combined = (argv: string[], cwd?: string) => host.combined(argv, cwd);
 
 test("Dokku 0.24's own ps transcript replayed on host/ with dokku-ps", { timeout: 30 * 60_000 }, async () => {
   const expectations = step2Expectations(readFileSync(join(TRANSCRIPTS, "step2-core-ps.log"), "utf8"));
@@ -132,7 +117,7 @@ test("Dokku 0.24's own ps transcript replayed on host/ with dokku-ps", { timeout
   assert.equal(failures.length, 0, failures.join("\n\n"));
 });
 
-async function runStep(step: RecordedStep, app: string, src: string): Promise<Outcome> {
+async function runStep(step: RecordedStep, app: string, src: string): Promise<{ text: string; code: number }> {
   const words = step.command.split(" ").map((w) => w.split(RECORDED_APP).join(app));
   switch (stepKind(step)) {
     case "dokku":
