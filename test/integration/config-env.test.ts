@@ -191,6 +191,23 @@ describe("ENV keeps every variable through every ps step", () => {
     assertFile(expected, "plugin:install");
   });
 
+  test("an old `export` file whose values span lines (older Dokku wrote newlines raw): every variable kept", async () => {
+    // godotenv 1.2.0 cannot read this file (Dokku 0.24 would see no variable and its next
+    // write would keep only DOKKU_APP_RESTORE); dokku-ps reads it statement by statement.
+    const text = "export FIRST='a'\nexport MULTI='line1\nline2\n'\nexport QUOTED='it's \"x\"'\nexport DOKKU_APP_RESTORE='1'\n";
+    host.seedFile(envPath(), text, 0o600);
+    await ok(host.dokku("ps:stop", app), "ps:stop");
+    const expected = new Map([
+      ["FIRST", "a"],
+      ["MULTI", "line1\nline2\n"],
+      ["QUOTED", 'it\'s "x"'],
+      ["DOKKU_APP_RESTORE", "0"],
+    ]);
+    assertFile(expected, "ps:stop rewrote it as godotenv, every value kept");
+    await ok(host.dokku("ps:start", app), "ps:start");
+    assertFile(expected.set("DOKKU_APP_RESTORE", "1"), "ps:start");
+  });
+
   test("a file godotenv cannot read is never replaced (Dokku would keep only DOKKU_APP_RESTORE)", async () => {
     const text = "A=1\nexport MULTI='line1\nline2'\n";
     host.seedFile(envPath(), text, 0o600);
