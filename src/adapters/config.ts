@@ -1,11 +1,10 @@
-import { closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import { DokkuError } from "../core/errors.ts";
 import { fromByteString, readEnvFile, serializeEnvFile, toByteString, type EnvMap } from "../core/env-file.ts";
-import { fsyncDir } from "./files.ts";
+import { readIfExists, writeFileAtomic } from "./files.ts";
 import { trigger } from "./plugn.ts";
 import { ENV_FILE, type DokkuPaths } from "./paths.ts";
-import { systemOwner } from "./system-user.ts";
 
 /**
  * The config plugin's ENV files, read and written directly as Dokku 0.24's Go
@@ -46,7 +45,7 @@ export class ConfigStore {
     const identity = fileIdentity(path);
     let entry = this.read.get(path);
     if (!entry || entry.identity !== identity) {
-      entry = { identity, env: decode(readEnvFile(readBytes(path) ?? "").env) };
+      entry = { identity, env: decode(readEnvFile(readIfExists(path, "latin1") ?? "").env) };
       this.read.set(path, entry);
     }
     return new Map(entry.env);
@@ -128,17 +127,6 @@ function fileIdentity(path: string): string {
   }
 }
 
-/** The file's bytes as a byte string (one character per byte), or undefined when it does not exist. */
-function readBytes(path: string): string | undefined {
-  try {
-    return readFileSync(path).toString("latin1");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw error;
-  }
-}
-
 function decode(env: EnvMap): EnvMap {
   const out: EnvMap = new Map();
   for (const [key, value] of env) out.set(fromByteString(key), fromByteString(value));
@@ -147,7 +135,7 @@ function decode(env: EnvMap): EnvMap {
 
 /** Read-modify-write of one variable (undefined: remove it); false when nothing had to change. */
 function change(path: string, key: string, value: string | undefined): boolean {
-  const bytes = readBytes(path);
+  const bytes = readIfExists(path, "latin1");
   const { env, error } = readEnvFile(bytes ?? "");
   if (error !== undefined) {
     throw new DokkuError(`Unable to update ${key} in ${path}: the file cannot be read as Dokku reads it (${error}); left unchanged`);
@@ -162,43 +150,12 @@ function change(path: string, key: string, value: string | undefined): boolean {
 }
 
 /**
- * Replaces `path` atomically. An existing file keeps its mode and owner (what
- * godotenv.Write's truncate-in-place keeps); a new one is created as the
- * config plugin creates it when run as the Dokku user: 0644 (0666 less the
- * usual 022 umask), owned by that user (when we run as root: the Dokku user).
+ * Replaces `path` atomically (writeFileAtomic). An existing file keeps its
+ * mode and owner (what godotenv.Write's truncate-in-place keeps); a new one
+ * is created as the config plugin creates it when run as the Dokku user: 0644
+ * (0666 less the usual 022 umask), owned by that user.
  */
 function writeKeepingMode(path: string, content: Buffer, existed: boolean): void {
-  const dir = dirname(path);
-  let old: Stats | undefined;
-  if (existed) {
-    const fd = openSync(path, "r");
-    try {
-      old = fstatSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  }
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
-  const mode = old ? old.mode & 0o7777 : 0o644;
-  const fd = openSync(tmp, "wx", 0o600);
-  try {
-    fchmodSync(fd, mode);
-    if (process.getuid?.() === 0) {
-      const owner = old ? { uid: old.uid, gid: old.gid } : systemOwner();
-      if (owner) fchownSync(fd, owner.uid, owner.gid);
-    }
-    writeFileSync(fd, content);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-  fsyncDir(dir);
+  const old = existed ? statSync(path) : undefined;
+  writeFileAtomic(path, content, old ? old.mode & 0o7777 : 0o644, old && { uid: old.uid, gid: old.gid });
 }

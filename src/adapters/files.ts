@@ -1,11 +1,11 @@
 import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
-import { ownDescriptor, setPermissions } from "./system-user.ts";
+import { ownDescriptor, setPermissions, type Owner } from "./system-user.ts";
 
-/** The file's text, or undefined when it does not exist. */
-export function readIfExists(path: string): string | undefined {
+/** The file's text (latin1: one character per byte), or undefined when it does not exist. */
+export function readIfExists(path: string, encoding: "utf8" | "latin1" = "utf8"): string | undefined {
   try {
-    return readFileSync(path, "utf8");
+    return readFileSync(path, encoding);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
     throw error;
@@ -37,13 +37,14 @@ let tmpCounter = 0;
  * whole (see writeFileAtomic for a single file). Its mode is `mode` whatever
  * the umask, and, when we run as root (the `install` trigger), it belongs to
  * the Dokku user and group, as Dokku's own writes (SetPermissions): every
- * other ps command runs as that user and must be able to read and replace it.
+ * other ps command runs as that user and must be able to read and replace it
+ * (or to `owner`, that of a file it replaces).
  */
-export function writeNewFileSynced(path: string, content: string | Uint8Array, mode = 0o600): void {
+export function writeNewFileSynced(path: string, content: string | Uint8Array, mode = 0o600, owner?: Owner): void {
   const fd = openSync(path, "wx", mode);
   try {
     fchmodSync(fd, mode);
-    ownDescriptor(fd);
+    ownDescriptor(fd, owner);
     // writeFileSync on a descriptor writes all of it (writeSync may write part).
     writeFileSync(fd, content);
     fsyncSync(fd);
@@ -58,14 +59,15 @@ export function writeNewFileSynced(path: string, content: string | Uint8Array, m
 /**
  * Writes a file so that a reader (or a crash) never sees half of it: a
  * temporary file in the same directory, fsynced, renamed over the target,
- * then the directory fsynced so the rename itself is durable.
+ * then the directory fsynced so the rename itself is durable. Mode and owner
+ * as writeNewFileSynced's.
  */
-export function writeFileAtomic(path: string, content: string | Uint8Array, mode = 0o600): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array, mode = 0o600, owner?: Owner): void {
   const dir = dirname(path);
   // pid + counter + random is unique enough for an O_EXCL create; node:crypto
   // would cost every trigger ~10 ms of start-up just to load.
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${++tmpCounter}${Math.random().toString(36).slice(2, 8)}.tmp`);
-  writeNewFileSynced(tmp, content, mode);
+  writeNewFileSynced(tmp, content, mode, owner);
   try {
     renameSync(tmp, path);
   } catch (error) {

@@ -34,10 +34,15 @@ function lookUp(env: NodeJS.ProcessEnv): Owner | undefined {
   }
 }
 
-/** Hands a just-created file (open descriptor) to the Dokku user, when running as root. */
-export function ownDescriptor(fd: number): void {
+/**
+ * Hands a just-created file (open descriptor) to the Dokku user, or to
+ * `keep` (the owner of the file it replaces), when running as root.
+ */
+export function ownDescriptor(fd: number, keep?: Owner): void {
   const owner = systemOwner();
-  if (owner) fchownSync(fd, owner.uid, owner.gid);
+  if (!owner) return;
+  const to = keep ?? owner;
+  fchownSync(fd, to.uid, to.gid);
 }
 
 /**
