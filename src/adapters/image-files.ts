@@ -41,13 +41,20 @@ export interface ImageIdentity {
   readonly workingDir: string;
 }
 
+/** Dokku's "App image (<image>) not found": a caller may take it as "no files". */
+export class ImageNotFoundError extends DokkuError {
+  constructor(image: string) {
+    super(`App image (${image}) not found`);
+  }
+}
+
 export async function inspectImage(image: string): Promise<ImageIdentity> {
   return withEngine(async (d) => {
     try {
       const info = await d.getImage(image).inspect();
       return { id: info.Id, workingDir: info.Config?.WorkingDir ?? "" };
     } catch (error) {
-      if (isNotFound(error)) throw new DokkuError(`App image (${image}) not found`);
+      if (isNotFound(error)) throw new ImageNotFoundError(image);
       throw error;
     }
   });
@@ -96,7 +103,7 @@ export async function withImageFiles<T>(image: string, options: ImageReaderOptio
     let turn = 0;
     const nextContainer = () =>
       (created[turn++ % lanes] as Promise<Dockerode.Container>).catch((error: unknown) => {
-        throw isNotFound(error) ? new DokkuError(`App image (${image}) not found`) : engineError(error);
+        throw isNotFound(error) ? new ImageNotFoundError(image) : engineError(error);
       });
     const archiveOf = async (container: Dockerode.Container, path: string): Promise<Readable | undefined> => {
       try {

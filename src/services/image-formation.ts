@@ -1,4 +1,4 @@
-import { DokkuError, isDokkuError } from "../core/errors.ts";
+import { DokkuError } from "../core/errors.ts";
 import {
   MAX_FORMATION_FILE_BYTES,
   applyScaleUpdates,
@@ -12,7 +12,7 @@ import { parseProcfile, type ProcfileEntry } from "../core/procfile.ts";
 import { join, posix } from "node:path";
 import { candidatePaths } from "../core/image-paths.ts";
 import { ensureDir, exists, readIfExists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
-import { inspectImage, withImageFiles, type ImageIdentity } from "../adapters/image-files.ts";
+import { ImageNotFoundError, inspectImage, withImageFiles, type ImageIdentity } from "../adapters/image-files.ts";
 import { log } from "../adapters/log.ts";
 import { EXTRACTED_SCALE_FILE, SCALE_FILE } from "../adapters/paths.ts";
 import type { Context } from "./context.ts";
@@ -71,7 +71,7 @@ export async function readImageProcfile(
     read = await readImageTexts(ctx, app, image);
   } catch (error) {
     // Dokku copies nothing out of an image that is not there: no Procfile.
-    if (isDokkuError(error) && error.message === `App image (${image}) not found`) return undefined;
+    if (error instanceof ImageNotFoundError) return undefined;
     throw error;
   }
   try {
