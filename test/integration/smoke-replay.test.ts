@@ -27,32 +27,18 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BASE_IMAGE, DOKKU, Host, REPO, commitFiles, workTree } from "./harness.ts";
+import { DOKKU, Host, commitFiles, workTree } from "./harness.ts";
+import { RECORDED_APP_FILES, ReplayReport, loadRecords } from "./records.ts";
 import {
   SMOKE_INSPECT_FORMAT,
-  applyDifferences,
   asSmokeRun,
   exitLine,
   hostExitLine,
-  lineDiff,
   normaliseOutput,
-  parseDifferences,
-  rowsFor,
-  smokeExpectations,
-  step2Expectations,
-  unusedRows,
   type SmokeStep,
 } from "./transcript.ts";
-
-const TRANSCRIPTS = process.env["DOKKU_PS_TRANSCRIPTS"] ?? join(REPO, "test", "fixtures", "real-dokku");
-
-/** smoke.sh's app, on the harness's base image. */
-const APP_FILES = {
-  Dockerfile: `FROM ${BASE_IMAGE}\nWORKDIR /app\nCOPY . /app\nCMD sleep 86400\n`,
-  Procfile: "web: sleep 86400\nworker: sleep 86400\n",
-};
 
 let host: Host;
 before(async () => {
@@ -93,16 +79,12 @@ async function runStep(step: SmokeStep, app: string, src: string): Promise<Outco
 }
 
 test("Dokku 0.24's own ps in smoke.sh's run, replayed on host/ with dokku-ps", { timeout: 30 * 60_000 }, async () => {
-  const report = readFileSync(join(TRANSCRIPTS, "smoke-fresh.log"), "utf8");
-  const expectations = smokeExpectations(readFileSync(join(TRANSCRIPTS, "smoke-commands.log"), "utf8"), report);
+  const { step2, smoke: expectations, table } = loadRecords();
   assert.equal(expectations.length, 15);
-  const step2 = step2Expectations(readFileSync(join(TRANSCRIPTS, "step2-core-ps.log"), "utf8"));
-  const table = parseDifferences(readFileSync(join(REPO, "README.md"), "utf8"));
 
   const app = host.appName("rd");
-  const src = await workTree(APP_FILES);
-  const failures: string[] = [];
-  const dump: string[] = [];
+  const src = await workTree(RECORDED_APP_FILES);
+  const report = new ReplayReport(table);
 
   for (const [index, { step, command, expected: recorded, exitCode }] of expectations.entries()) {
     if (step.commit) await commitFiles(src, step.commit);
@@ -118,17 +100,10 @@ test("Dokku 0.24's own ps in smoke.sh's run, replayed on host/ with dokku-ps", {
       expected = expected.replace(/\n\[exit not recorded\]$/, `\n${exitLine(code)}`);
       actual = `${text}\n${exitLine(r.code)}`;
     }
-    const rows = rowsFor(table, command);
-    const { text: allowed } = applyDifferences(expected, rows);
-    dump.push(`${label}\n--- Dokku 0.24 (normalised)\n${expected}\n--- dokku-ps on host/\n${actual}\n`);
-    if (allowed !== actual) failures.push(`${label}: differs from the record${rows.length ? " (after the README rows)" : ""}\n${lineDiff(allowed, actual)}`);
+    report.compare(label, command, expected, actual);
   }
-  if (process.env["DOKKU_PS_REPLAY_DUMP"]) writeFileSync(process.env["DOKKU_PS_REPLAY_DUMP"], dump.join("\n"));
   // Every row must be needed by one of the replayed records (this one or step2-core-ps.log).
-  for (const row of unusedRows(table, [...step2, ...expectations])) {
-    failures.push(`README row matches no difference in any record: ${row.step} | ${JSON.stringify(row.dokku)} → ${JSON.stringify(row.dokkuPs)}`);
-  }
-  assert.equal(failures.length, 0, failures.join("\n\n"));
+  report.finish([...step2, ...expectations]);
   // The app is gone, as after smoke.sh's apps:destroy.
   assert.equal((await combined(["test", "-e", join(host.home, app)])).code, 1, "app dir left after apps:destroy");
 });

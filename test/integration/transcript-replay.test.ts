@@ -24,38 +24,20 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BASE_IMAGE, DOKKU, Host, REPO, commitFiles, workTree } from "./harness.ts";
+import { DOKKU, Host, commitFiles, workTree } from "./harness.ts";
+import { RECORDED_APP_FILES, ReplayReport, loadRecords } from "./records.ts";
 import {
   RECORDED_ROOT,
   STEP2_APP as RECORDED_APP,
-  applyDifferences,
   normaliseListing,
   normaliseOutput,
-  parseDifferences,
-  lineDiff,
   releasedNames,
-  rowsFor,
-  smokeExpectations,
-  step2Expectations,
   stepKind,
   summariseInspect,
-  unusedRows,
   type RecordedStep,
 } from "./transcript.ts";
 
-/**
- * A copy of shared/real-dokku/transcripts (what real Dokku 0.24.10 printed),
- * kept with the tests so that any clone can run them.
- */
-const TRANSCRIPTS = process.env["DOKKU_PS_TRANSCRIPTS"] ?? join(REPO, "test", "fixtures", "real-dokku");
-
-/** The app of steps.sh, with sleep 86400 (a restarted container cannot be renamed on this Docker). */
-const APP_FILES = {
-  Dockerfile: `FROM ${BASE_IMAGE}\nWORKDIR /app\nCOPY . /app\nCMD sleep 86400\n`,
-  Procfile: "web: sleep 86400\nworker: sleep 86400\n",
-};
 /** steps.sh's commits between pushes, keyed by the log's `###` markers. */
 const COMMITS: Array<[RegExp, Record<string, string | null>]> = [
   [/DOKKU_SCALE in the image/, { DOKKU_SCALE: "web=1\nworker=3\n" }],
@@ -74,16 +56,14 @@ after(async () => {
 const combined = (argv: string[], cwd?: string) => host.combined(argv, cwd);
 
 test("Dokku 0.24's own ps transcript replayed on host/ with dokku-ps", { timeout: 30 * 60_000 }, async () => {
-  const expectations = step2Expectations(readFileSync(join(TRANSCRIPTS, "step2-core-ps.log"), "utf8"));
+  const { step2: expectations, smoke, table } = loadRecords();
   assert.ok(expectations.length >= 30, `parsed ${expectations.length} steps`);
-  const table = parseDifferences(readFileSync(join(REPO, "README.md"), "utf8"));
 
   const app = host.appName("rd");
-  const src = await workTree(APP_FILES);
+  const src = await workTree(RECORDED_APP_FILES);
   const hostNorm = { app, root: host.home };
   let hostCurrent: string[] = [];
-  const failures: string[] = [];
-  const dump: string[] = [];
+  const report = new ReplayReport(table);
 
   for (const [index, { step, command, kind, expected }] of expectations.entries()) {
     for (const marker of step.markers) {
@@ -103,18 +83,10 @@ test("Dokku 0.24's own ps transcript replayed on host/ with dokku-ps", { timeout
       actual += `\n[exit ${r.code}]`;
       hostCurrent = releasedNames(actual) ?? hostCurrent;
     }
-    const rows = rowsFor(table, command);
-    const { text: allowed } = applyDifferences(expected, rows);
-    dump.push(`${label}\n--- Dokku 0.24 (normalised)\n${expected}\n--- dokku-ps on host/\n${actual}\n`);
-    if (allowed !== actual) failures.push(`${label}: differs from the record${rows.length ? " (after the README rows)" : ""}\n${lineDiff(allowed, actual)}`);
+    report.compare(label, command, expected, actual);
   }
-  if (process.env["DOKKU_PS_REPLAY_DUMP"]) writeFileSync(process.env["DOKKU_PS_REPLAY_DUMP"], dump.join("\n"));
   // Every row must be needed by one of the replayed records (this one or smoke-commands.log).
-  const smoke = smokeExpectations(readFileSync(join(TRANSCRIPTS, "smoke-commands.log"), "utf8"), readFileSync(join(TRANSCRIPTS, "smoke-fresh.log"), "utf8"));
-  for (const row of unusedRows(table, [...expectations, ...smoke])) {
-    failures.push(`README row matches no difference in any record: ${row.step} | ${JSON.stringify(row.dokku)} → ${JSON.stringify(row.dokkuPs)}`);
-  }
-  assert.equal(failures.length, 0, failures.join("\n\n"));
+  report.finish([...expectations, ...smoke]);
 });
 
 async function runStep(step: RecordedStep, app: string, src: string): Promise<{ text: string; code: number }> {

@@ -1,0 +1,71 @@
+/**
+ * The records of real Dokku 0.24.10's own ps (test/fixtures/real-dokku, a
+ * copy of shared/real-dokku/transcripts) and the README table of on-purpose
+ * differences, as both replays (transcript-replay, smoke-replay) read them,
+ * plus the bookkeeping they share: per-step comparison with the table's rows,
+ * the dump, and the check that every row is needed by some record.
+ */
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BASE_IMAGE, REPO } from "./harness.ts";
+import {
+  applyDifferences,
+  lineDiff,
+  parseDifferences,
+  rowsFor,
+  smokeExpectations,
+  step2Expectations,
+  unusedRows,
+  type Difference,
+  type Expectation,
+} from "./transcript.ts";
+
+const RECORDS = process.env["DOKKU_PS_TRANSCRIPTS"] ?? join(REPO, "test", "fixtures", "real-dokku");
+const record = (name: string): string => readFileSync(join(RECORDS, name), "utf8");
+
+/** The app of steps.sh and smoke.sh, with sleep 86400 (a restarted container cannot be renamed on this Docker). */
+export const RECORDED_APP_FILES = {
+  Dockerfile: `FROM ${BASE_IMAGE}\nWORKDIR /app\nCOPY . /app\nCMD sleep 86400\n`,
+  Procfile: "web: sleep 86400\nworker: sleep 86400\n",
+};
+
+/** What each record expects, and the README table. */
+export function loadRecords(): {
+  step2: ReturnType<typeof step2Expectations>;
+  smoke: ReturnType<typeof smokeExpectations>;
+  table: Difference[];
+} {
+  return {
+    step2: step2Expectations(record("step2-core-ps.log")),
+    smoke: smokeExpectations(record("smoke-commands.log"), record("smoke-fresh.log")),
+    table: parseDifferences(readFileSync(join(REPO, "README.md"), "utf8")),
+  };
+}
+
+/** One replay's comparisons: each step against its record after the table's rows. */
+export class ReplayReport {
+  private readonly failures: string[] = [];
+  private readonly dump: string[] = [];
+
+  constructor(private readonly table: readonly Difference[]) {}
+
+  compare(label: string, command: string, expected: string, actual: string): void {
+    const rows = rowsFor(this.table, command);
+    const { text: allowed } = applyDifferences(expected, rows);
+    this.dump.push(`${label}\n--- Dokku 0.24 (normalised)\n${expected}\n--- dokku-ps on host/\n${actual}\n`);
+    if (allowed !== actual) this.failures.push(`${label}: differs from the record${rows.length ? " (after the README rows)" : ""}\n${lineDiff(allowed, actual)}`);
+  }
+
+  /**
+   * Fails on any difference; also on a README row that no record needs
+   * (`all`: every record's expectations, so each replay checks the whole table).
+   */
+  finish(all: readonly Expectation[]): void {
+    if (process.env["DOKKU_PS_REPLAY_DUMP"]) writeFileSync(process.env["DOKKU_PS_REPLAY_DUMP"], this.dump.join("\n"));
+    for (const row of unusedRows(this.table, all)) {
+      this.failures.push(`README row matches no difference in any record: ${row.step} | ${JSON.stringify(row.dokku)} → ${JSON.stringify(row.dokkuPs)}`);
+    }
+    assert.equal(this.failures.length, 0, this.failures.join("\n\n"));
+  }
+}
