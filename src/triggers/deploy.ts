@@ -2,9 +2,9 @@ import { DokkuError } from "../core/errors.ts";
 import { assertImageTag } from "../core/image-tag.ts";
 import { isValidProcessType, procfileCommand } from "../core/procfile.ts";
 import { isImageReference } from "../core/image-reference.ts";
-import { chmodSync } from "node:fs";
 import { ensureDir, readIfExists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
 import { log } from "../adapters/log.ts";
+import { setPermissions } from "../adapters/system-user.ts";
 import { verifyApp } from "../services/apps.ts";
 import type { Context } from "../services/context.ts";
 import { procfileCopyPath, readProcfileCopy } from "../services/formation.ts";
@@ -64,7 +64,7 @@ export async function procfileExtract(ctx: Context, [app, image]: string[]): Pro
   const dir = ctx.paths.psDataDir(app as string);
   ensureDir(dir, 0o755);
   try {
-    chmodSync(dir, 0o755);
+    setPermissions(dir, 0o755);
   } catch {
     // not ours to change (another user's directory): leave it
   }
