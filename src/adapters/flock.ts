@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { DokkuError } from "../core/errors.ts";
+import { SPAWN_CWD } from "./spawn-cwd.ts";
 
 /**
  * A non-blocking flock(2) held by this process, taken with the util-linux
@@ -51,7 +52,7 @@ interface FlockOutcome {
 /** `flock --nonblock 3` with our descriptor as its fd 3 (execa cannot pass a raw fd beyond stdio). */
 function runFlock(fd: number): Promise<FlockOutcome> {
   return new Promise((resolve) => {
-    const child = spawn("flock", ["--nonblock", "3"], { stdio: ["ignore", "ignore", "pipe", fd] });
+    const child = spawn("flock", ["--nonblock", "3"], { cwd: SPAWN_CWD, stdio: ["ignore", "ignore", "pipe", fd] });
     let stderr = "";
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       if (stderr.length < 4096) stderr += chunk;

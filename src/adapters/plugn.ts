@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DokkuError } from "../core/errors.ts";
 import { log } from "./log.ts";
+import { SPAWN_CWD } from "./spawn-cwd.ts";
 
 /**
  * Fires Dokku triggers through `plugn` (on the PATH of every plugin
@@ -60,7 +61,7 @@ async function runPlugn(name: string, args: readonly string[], input: string, ca
   const { execa } = await import("execa");
   const output = capture ? "pipe" : "inherit";
   const result = await withStdin(input, (stdin) =>
-    execa("plugn", ["trigger", name, ...args], { stdin, stdout: output, stderr: output, reject: false, stripFinalNewline: false }),
+    execa("plugn", ["trigger", name, ...args], { cwd: SPAWN_CWD, stdin, stdout: output, stderr: output, reject: false, stripFinalNewline: false }),
   );
   assertSpawned(result);
   return { stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), exitCode: result.exitCode };

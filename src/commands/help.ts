@@ -2,6 +2,7 @@ import { renderHelpIndex, renderPluginHelp } from "../core/help.ts";
 import { log } from "../adapters/log.ts";
 import { DokkuError } from "../core/errors.ts";
 import { execFileSync } from "node:child_process";
+import { SPAWN_CWD } from "../adapters/spawn-cwd.ts";
 
 /**
  * The plugin's `commands` file (Dokku's fallback dispatch and help):
@@ -24,7 +25,7 @@ export async function runCommandsFile(argv: string[]): Promise<void> {
 /** Dokku's `help --all` is only visible on the parent's command line. */
 function parentWantsAll(): boolean {
   try {
-    const line = execFileSync("ps", ["-o", "command=", String(process.ppid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const line = execFileSync("ps", ["-o", "command=", String(process.ppid)], { cwd: SPAWN_CWD, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     return line.includes("--all");
   } catch {
     return false;

@@ -14,6 +14,7 @@ import {
 } from "../core/all-apps.ts";
 import { info2 } from "../core/output.ts";
 import { log } from "../adapters/log.ts";
+import { SPAWN_CWD } from "../adapters/spawn-cwd.ts";
 import { listApps } from "./apps.ts";
 import type { Context } from "./context.ts";
 
@@ -44,6 +45,7 @@ async function runOne(command: AllAppsCommand, app: string): Promise<AppOutcome>
   // stdout goes straight to ours; stderr is shown as it comes and also kept
   // to pick the failure reason from. argv array, no shell.
   const result = await execa(file, args, {
+    cwd: SPAWN_CWD,
     stdin: "ignore",
     stdout: "inherit",
     stderr: ["pipe", "inherit"],

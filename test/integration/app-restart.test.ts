@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { DOKKU, Host, deployedContainers, dockerfileApp, workTree, type RunResult } from "./harness.ts";
+import { DOKKU, Host, callerCwd, deployedContainers, dockerfileApp, workTree, type RunResult } from "./harness.ts";
 
 let host: Host;
 let app: string;
@@ -36,7 +36,7 @@ after(async () => {
 });
 
 async function fire(trigger: string, args: string[]): Promise<RunResult> {
-  const r = await execa(DOKKU, ["trigger-caller:fire", trigger, ...args], { env: host.env(), reject: false, stripFinalNewline: false, stdin: "ignore" });
+  const r = await execa(DOKKU, ["trigger-caller:fire", trigger, ...args], { env: host.env(), cwd: callerCwd(), reject: false, stripFinalNewline: false, stdin: "ignore" });
   return { code: r.exitCode ?? 1, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? "") };
 }
 

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import { DOKKU, Host, commitFiles, dockerfileApp, dokkuUser, workTree } from "./harness.ts";
+import { DOKKU, Host, callerCwd, commitFiles, dockerfileApp, dokkuUser, workTree } from "./harness.ts";
 import { fromByteString, parseEnvFile } from "../../src/core/env-file.ts";
 
 /** godotenv v1.2.0 Marshal, written out plainly (independent of src/). */
@@ -95,7 +95,7 @@ function assertFile(expected: Map<string, string>, what: string): void {
 
 /** `plugin:install` as root (the install trigger), as an operator upgrading runs it. */
 async function pluginInstall(): Promise<void> {
-  const r = await execa(DOKKU, ["plugin:install"], { env: host.env(), reject: false, stdin: "ignore" });
+  const r = await execa(DOKKU, ["plugin:install"], { env: host.env(), cwd: callerCwd(), reject: false, stdin: "ignore" });
   assert.equal(r.exitCode, 0, `plugin:install: ${r.stdout}${r.stderr}`);
 }
 

@@ -29,8 +29,35 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, ...extra };
 }
 
-async function run(cmd: string, args: string[], options: Options = {}): Promise<RunResult> {
-  const r = await execa(cmd, args, { reject: false, stdin: "ignore", stripFinalNewline: false, ...options });
+const atExit = new Set<string>();
+
+/** Removes a temporary directory when the test process exits, whether or not the test removed it. */
+function removeAtExit(dir: string): void {
+  if (atExit.size === 0) process.on("exit", () => atExit.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  atExit.add(dir);
+}
+
+let privateCwd: string | undefined;
+
+/**
+ * The directory every command the tests start runs in unless told otherwise:
+ * a private one (mkdtemp, chmod 0700, owned by the test's user, root), as an
+ * operator's `/root` is. The dokku user, which every ps command runs as,
+ * cannot enter it, so no test passes only because of the caller's working
+ * directory. Removed when the test process exits (nothing left in /tmp).
+ */
+export function callerCwd(): string {
+  if (privateCwd === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "dokku-ps-cwd-"));
+    chmodSync(dir, 0o700);
+    removeAtExit(dir);
+    privateCwd = dir;
+  }
+  return privateCwd;
+}
+
+export async function run(cmd: string, args: string[], options: Options = {}): Promise<RunResult> {
+  const r = await execa(cmd, args, { reject: false, stdin: "ignore", stripFinalNewline: false, cwd: callerCwd(), ...options });
   return { code: r.exitCode ?? 1, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? "") };
 }
 
@@ -129,7 +156,7 @@ export class Host {
    * not a terminal. Returns that text and the exit code.
    */
   async combined(argv: string[], cwd?: string): Promise<{ text: string; code: number }> {
-    const r = await run("bash", ["-c", 'exec "$@" 2>&1', "combined", ...argv], { env: this.env(), ...(cwd ? { cwd } : {}) });
+    const r = await run("bash", ["-c", 'exec "$@" 2>&1', "combined", ...argv], { env: this.env(), cwd: cwd ?? callerCwd() });
     return { text: r.stdout, code: r.code };
   }
 
@@ -206,6 +233,10 @@ export function dokkuUser(): { uid: number; gid: number } {
 /** A git work tree with the given files committed on `main`. */
 export async function workTree(files: Record<string, string>): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "dokku-ps-src-"));
+  // A push starts in the work tree: root's and private (0700), as an
+  // operator's checkout under /root is; the dokku user cannot enter it.
+  chmodSync(dir, 0o700);
+  removeAtExit(dir);
   await commitFiles(dir, files, true);
   return dir;
 }

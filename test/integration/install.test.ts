@@ -26,7 +26,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { Host, REPO, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
+import { Host, REPO, callerCwd, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
 const INSTALL = join(REPO, "install.sh");
 const CORE_PS = join(REPO, "test", "fixtures", "core-ps");
@@ -49,7 +49,7 @@ function idOf(file: string, name: string): number {
 
 /** `./install.sh [args]` as root, with only the host's roots in the environment (as an operator's sudo). */
 async function installSh(args: string[] = [], extra: Record<string, string> = {}) {
-  const r = await execa(INSTALL, args, { reject: false, stdin: "ignore", env: host.env(extra), extendEnv: false });
+  const r = await execa(INSTALL, args, { reject: false, stdin: "ignore", cwd: callerCwd(), env: host.env(extra), extendEnv: false });
   return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

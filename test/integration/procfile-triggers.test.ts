@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { DOKKU, Host, REPO, BASE_IMAGE, countByType, deployedContainers, dockerfileApp, workTree, type RunResult } from "./harness.ts";
+import { DOKKU, Host, callerCwd, REPO, BASE_IMAGE, countByType, deployedContainers, dockerfileApp, workTree, type RunResult } from "./harness.ts";
 
 let host: Host;
 let app: string;
@@ -46,6 +46,7 @@ after(async () => {
 async function fire(trigger: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
   const r = await execa(DOKKU, ["trigger-caller:fire", trigger, ...args], {
     env: host.env(env),
+    cwd: callerCwd(),
     reject: false,
     stripFinalNewline: false,
     stdin: "ignore",
