@@ -161,23 +161,15 @@ export async function restore(ctx: Context, app: string): Promise<void> {
  * pass it to `receive-app <app> <rev>`, so the git plugin checks out exactly
  * that commit into a temporary directory; no operator checkout is involved.
  *
- * An app that was never pushed has nothing to rebuild. Dokku exits 0 without
- * a word; we keep the exit 0 (so `ps:rebuild --all` over a host with a
- * freshly created app stays green) but say why nothing happened, since a
- * silent "success" that did nothing is what operators trip over.
+ * No revision (never pushed, or deployed from an image only): `receive-app
+ * <app>` as Dokku fires it, whose git hook does nothing then, so ps:rebuild
+ * prints nothing and exits 0 as core ps 0.24.10 does (and another plugin's
+ * `receive-app` still gets its say).
  */
 export async function rebuild(ctx: Context, app: string): Promise<void> {
   const { deployedRevision } = await import("../services/source.ts");
   const revision = await deployedRevision(ctx, app);
-  if (!revision) {
-    if (await isDeployed(ctx, app)) {
-      log.warn(`App ${app} has no pushed source to rebuild from (it was not deployed with git push), skipping`);
-    } else {
-      notDeployed(app);
-    }
-    return;
-  }
-  await trigger("receive-app", [app, revision.rev]);
+  await trigger("receive-app", revision ? [app, revision.rev] : [app]);
 }
 
 // ---- subcommands -------------------------------------------------------------

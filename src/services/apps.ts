@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { assertAppNameShape, isAppNameShape } from "../core/app-name.ts";
 import { APP_NOT_FOUND_EXIT, DokkuError } from "../core/errors.ts";
 import { isDirectory } from "../adapters/files.ts";
+import { log } from "../adapters/log.ts";
 import { triggerOutput } from "../adapters/plugn.ts";
 import type { Context } from "./context.ts";
 
@@ -32,13 +33,17 @@ export function listApps(ctx: Context): string[] {
 
 /**
  * Dokku's IsDeployed: the cached `common/<app>/deployed` property, else ask
- * the app's scheduler and cache the answer.
+ * the app's scheduler and cache the answer. Caching goes through Dokku's
+ * CommandPropertySet, which says so (`=====> Setting deployed to false`,
+ * dropped in quiet mode): core ps 0.24.10 prints that line the first time a
+ * command asks about an app (ps:scale, ps:report, ps:start …).
  */
 export async function isDeployed(ctx: Context, app: string): Promise<boolean> {
   const cached = ctx.commonProps.get(app, "deployed");
   if (cached !== undefined) return cached === "true";
   const { exitCode } = await triggerOutput("scheduler-is-deployed", [ctx.config.scheduler(app), app]);
-  const deployed = exitCode === 0;
-  ctx.commonProps.set(app, "deployed", deployed ? "true" : "false");
-  return deployed;
+  const deployed = exitCode === 0 ? "true" : "false";
+  log.info2Quiet(`Setting deployed to ${deployed}`);
+  ctx.commonProps.set(app, "deployed", deployed);
+  return deployed === "true";
 }

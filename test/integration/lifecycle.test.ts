@@ -147,10 +147,11 @@ describe("errors and not-deployed apps", () => {
     assert.equal(restore.code, 0);
     assert.equal(restore.stdout, "-----> Clearing potentially invalid proxy configuration\n");
     assert.equal(restore.stderr, ` !     App ${app} has not been deployed\n`);
-    // Never pushed: nothing to rebuild from; said, not silent, and not a failure.
+    // Never pushed: nothing to rebuild from; silent and exit 0, as core ps 0.24.10.
     const rebuild = await host.dokku("ps:rebuild", app);
     assert.equal(rebuild.code, 0);
-    assert.equal(rebuild.stderr, ` !     App ${app} has not been deployed\n`);
+    assert.equal(rebuild.stdout, "");
+    assert.equal(rebuild.stderr, "");
   });
 });
 
