@@ -152,10 +152,11 @@ function change(path: string, key: string, value: string | undefined): boolean {
 /**
  * Replaces `path` atomically (writeFileAtomic). An existing file keeps its
  * mode and owner (what godotenv.Write's truncate-in-place keeps); a new one
- * is created as the config plugin creates it when run as the Dokku user: 0644
- * (0666 less the usual 022 umask), owned by that user.
+ * is created as the config plugin creates it (os.Create) when run as the
+ * Dokku user: 0666 less the umask (0644 under the usual 022, 0600 under a
+ * root's 077, which `sudo dokku` passes on), owned by that user.
  */
 function writeKeepingMode(path: string, content: Buffer, existed: boolean): void {
   const old = existed ? statSync(path) : undefined;
-  writeFileAtomic(path, content, old ? old.mode & 0o7777 : 0o644, old && { uid: old.uid, gid: old.gid });
+  writeFileAtomic(path, content, old ? old.mode & 0o7777 : 0o666 & ~process.umask(), old && { uid: old.uid, gid: old.gid });
 }

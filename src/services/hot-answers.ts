@@ -1,4 +1,4 @@
-import { renameSync, rmSync, mkdirSync } from "node:fs";
+import { chmodSync, renameSync, rmSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { procfileCommand, type ProcfileEntry } from "../core/procfile.ts";
 import { fsyncDir, writeNewFileSynced } from "../adapters/files.ts";
@@ -25,6 +25,8 @@ export function writeHotAnswers(ctx: Context, app: string, procfile: readonly Pr
   const staging = `${dir}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true, mode: 0o755 });
+  // 0755 whatever the umask (a root's 077 reaches us through `dokku`'s re-exec).
+  chmodSync(staging, 0o755);
   // No Procfile in the image: the answer is the entry's "No procfile found".
   if (procfile === undefined) writeNewFileSynced(join(staging, "no-procfile"), "", 0o644);
   for (const entry of procfile ?? []) {
