@@ -10,6 +10,13 @@ if ! command -v dockerd >/dev/null 2>&1; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
 fi
+# sudo: test/integration/operator-seat.test.ts runs `sudo dokku …` as a
+# throw-away sudoer, as operators do (the host itself re-execs with setpriv).
+if ! command -v sudo >/dev/null 2>&1; then
+  echo "-----> Installing sudo"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo >/dev/null
+fi
 # The `dokku` system user, as a Dokku package creates it: the embedded host
 # runs every command as this user (re-exec from root), as Dokku does, and it
 # reaches the engine through the docker group.

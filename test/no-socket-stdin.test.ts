@@ -72,8 +72,18 @@ export function stdinProblem(args: string): string | undefined {
   return undefined;
 }
 
-/** Every spawn site in one source text, with its problem (undefined: fine). */
-export function scanSpawns(source: string): SpawnSite[] {
+/**
+ * Issue 15: a process ps starts never depends on the caller's directory.
+ * execa passes `cwd: process.cwd()` by default and libuv chdirs into it, which
+ * fails (EACCES) when root runs `dokku` from /root: ps runs as the dokku user.
+ * Every spawn names its directory: SPAWN_CWD (`/`, src/adapters/spawn-cwd.ts).
+ */
+export function cwdProblem(args: string): string | undefined {
+  return /\bcwd\s*:\s*SPAWN_CWD\b/.test(args) ? undefined : "no cwd: SPAWN_CWD (the caller's directory may be one the dokku user cannot enter)";
+}
+
+/** Every spawn site in one source text, with its problem per `check` (undefined: fine). */
+export function scanSpawns(source: string, check: (args: string) => string | undefined = stdinProblem): SpawnSite[] {
   const code = stripComments(source);
   const bare = stripStrings(code);
   const sites: SpawnSite[] = [];
@@ -93,7 +103,7 @@ export function scanSpawns(source: string): SpawnSite[] {
     const before = bare.slice(Math.max(0, index - 20), index);
     if (/\bfunction\s*\*?\s*$|\b(?:async|get|set)\s+$/.test(before)) continue;
     if (m[1] && /^(?:exec|execSync)$/.test(m[2] ?? "") && !/^(?:cp|child_process|childProcess)\s*\.\s*$/.test(m[1])) continue; // RegExp#exec
-    add(index, stdinProblem(argumentText(code, index + m[0].length - 1)));
+    add(index, check(argumentText(code, index + m[0].length - 1)));
   }
   return sites.sort((a, b) => a.line - b.line);
 }
@@ -173,4 +183,34 @@ test("plugn is spawned only by src/adapters/plugn.ts", () => {
     .filter((file) => spawnsPlugn.test(stripComments(readFileSync(file, "utf8"))))
     .map((file) => relative(REPO, file));
   assert.deepEqual(others, [join("src", "adapters", "plugn.ts")]);
+});
+
+test("scanner flags a spawn without the safe cwd, accepts one with it", () => {
+  const cwdProblems = (snippet: string) => scanSpawns(snippet, cwdProblem).filter((s) => s.problem);
+  for (const snippet of [
+    `await execa("plugn", ["trigger", name], { stdin: "ignore" });`,
+    `spawn("flock", ["--nonblock", "3"], { stdio: ["ignore", "ignore", "pipe", fd] });`,
+    `execFileSync("ps", ["-o", "command="], { cwd: process.cwd(), stdio: ["ignore", "pipe", "ignore"] });`,
+  ]) {
+    assert.ok(cwdProblems(snippet).length > 0, `not flagged: ${snippet}`);
+  }
+  assert.deepEqual(cwdProblems(`await execa("plugn", args, {\n  cwd: SPAWN_CWD,\n  stdin,\n});`), []);
+});
+
+test("every process ps starts (src/) runs in SPAWN_CWD, never the caller's directory; git in the app's repository", () => {
+  const found: string[] = [];
+  let seen = 0;
+  for (const file of sourceFiles(join(REPO, "src"))) {
+    const source = readFileSync(file, "utf8");
+    for (const s of scanSpawns(source, cwdProblem)) {
+      seen++;
+      if (s.problem) found.push(`${relative(REPO, file)}:${s.line}: ${s.problem}: ${s.text}`);
+    }
+    // simple-git runs git in its baseDir (the app's bare repository).
+    for (const m of stripComments(source).matchAll(/\bsimpleGit\s*\(([^)]*)\)/g)) {
+      if (!/\bbaseDir\s*:/.test(m[1] ?? "")) found.push(`${relative(REPO, file)}: simpleGit without baseDir: ${m[0]}`);
+    }
+  }
+  assert.deepEqual(found, []);
+  assert.ok(seen >= 4, `only ${seen} spawn sites seen`);
 });
