@@ -240,6 +240,13 @@ async function benchRestartAll(): Promise<void> {
   // Dokku waits DOKKU_DEFAULT_CHECKS_WAIT = 10 s by default (the host's own
   // default of 1 s is a test-speed shortcut). One web container per app.
   await host.dokku("config:set", "--global", "DOKKU_DEFAULT_CHECKS_WAIT=10");
+  // Old containers retire inline, inside the timed restart, with
+  // DOKKU_WAIT_TO_RETIRE=0 (Host.create sets it): no detached retire job
+  // outlives the figure to run its docker calls during the next one, so
+  // there is nothing to wait for or stop afterwards (and nothing is ever
+  // stopped by name: test/no-kill-by-name.test.ts).
+  const retireWait = await host.dokku("config:get", "--global", "DOKKU_WAIT_TO_RETIRE");
+  if (retireWait.stdout.trim() !== "0") throw new Error(`P4 needs DOKKU_WAIT_TO_RETIRE=0, the host has ${JSON.stringify(retireWait.stdout.trim())}`);
   const seed = await host.createApp("p4-seed");
   await buildBenchImage(seed, 0, "web=1\n");
   const apps: string[] = [];
@@ -261,10 +268,6 @@ async function benchRestartAll(): Promise<void> {
   const p = summarize(parallel.map((ms) => ms / 1000));
   report({ id: "P4", what: "ps:restart --all --parallel -1, 20 apps (speed-up over --parallel 1)", value: p, valueUnit: "s", baseline: { what: "--parallel 1", sample: s }, ratio: s.median / p.median, target: { op: ">=", value: 1.7 } });
   for (const app of apps) await host.dokku("apps:destroy", app, "--force");
-  // The restarts left detached jobs that retire the old containers after
-  // DOKKU_WAIT_TO_RETIRE (60 s); their apps are gone, and their docker calls
-  // would land in the next figure's measurements.
-  spawnSync("pkill", ["-f", "retire-containers p4-"]);
   await host.dokku("config:set", "--global", "DOKKU_DEFAULT_CHECKS_WAIT=0");
 }
 

@@ -11,7 +11,9 @@ if [[ "${DOKKU_PS_UNIT_ONLY:-}" != "1" ]]; then
 fi
 shopt -s nullglob
 node --import tsx --test --test-concurrency="${DOKKU_PS_TEST_CONCURRENCY:-2}" "${files[@]}"
-# These stop the Docker engine, so they run alone, after everything else.
+# These start (and stop) a Docker engine of their own (test/integration/
+# private-engine.ts; the machine's engine is never stopped): heavy on a small
+# machine, so they run alone, after everything else.
 if [[ "${DOKKU_PS_UNIT_ONLY:-}" != "1" ]]; then
   node --import tsx --test --test-concurrency=1 test/integration/isolated/*.test.ts
 fi
