@@ -7,13 +7,13 @@
  *   BENCH_ONLY=P1,P2  npm run bench     # a subset
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { execa } from "execa";
 import { BASE_IMAGE, DOKKU, Host, commitFiles, dokkuUser, workTree } from "../test/integration/harness.ts";
 import { renderFigure, passes, summarize, type Figure } from "./stats.ts";
+import { tempDir } from "../test/temp.ts";
 
 const only = (process.env["BENCH_ONLY"] ?? "").split(",").filter(Boolean);
 const wanted = (id: string) => only.length === 0 || only.includes(id);
@@ -53,6 +53,12 @@ async function sh(cmd: string, args: string[], env?: Record<string, string>): Pr
 }
 
 const host = await Host.create();
+/**
+ * The bench's own scratch files (removed at exit, test/temp.ts); sticky and
+ * world-writable like /tmp, since plugn writes its timing log there as the Dokku user.
+ */
+const scratch = tempDir("dokku-ps-bench-");
+chmodSync(scratch, 0o1777);
 const plugin = join(host.lib, "plugins", "enabled", "ps");
 const env = host.env();
 
@@ -106,7 +112,7 @@ async function benchColdStart(): Promise<void> {
 
 /** Builds `dokku/<app>:latest` with Procfile, DOKKU_SCALE and app.json under /app, plus `padMiB` of data. */
 async function buildBenchImage(app: string, padMiB: number, scale = "web=1\nworker=2\n"): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "dokku-ps-bench-img-"));
+  const dir = tempDir("dokku-ps-bench-img-");
   writeFileSync(join(dir, "Procfile"), "web: sleep 86400\nworker: sleep 86400\n");
   writeFileSync(join(dir, "DOKKU_SCALE"), scale);
   writeFileSync(join(dir, "app.json"), JSON.stringify({ formation: { web: { quantity: 1 } } }));
@@ -134,7 +140,7 @@ function dokkuWayExtraction(app: string, out: string): number {
  * first: a deploy always brings a new image, so every run reads it.
  */
 function ourExtraction(app: string): { ms: number; rssMiB: number } {
-  const timeFile = join(tmpdir(), `dokku-ps-bench-time-${process.pid}`);
+  const timeFile = join(scratch, "time");
   rmSync(join(host.lib, "data", "ps", app, "image-files.json"), { force: true });
   const start = performance.now();
   const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, ...SETPRIV, join(plugin, "pre-deploy"), app, "latest"], { env: { ...env, DOKKU_QUIET_OUTPUT: "1" }, stdio: ["ignore", "ignore", "pipe"] });
@@ -153,7 +159,7 @@ async function benchExtraction(): Promise<void> {
   const sizes = await sh("docker", ["image", "inspect", "-f", "{{.Size}}", `dokku/${small}:latest`, `dokku/${big}:latest`]);
   const [smallBytes, bigBytes] = sizes.split("\n").map(Number);
   console.log(`     images: ${(Number(smallBytes) / 2 ** 20).toFixed(1)} MiB and ${(Number(bigBytes) / 2 ** 20).toFixed(1)} MiB`);
-  const out = mkdtempSync(join(tmpdir(), "dokku-ps-bench-cp-"));
+  const out = tempDir("dokku-ps-bench-cp-");
   ourExtraction(small);
   ourExtraction(big);
   dokkuWayExtraction(small, out);
@@ -289,7 +295,7 @@ async function benchPushOverhead(): Promise<void> {
   const perHook = new Map<string, number[]>();
   for (let i = 0; i < runs; i++) {
     if (i > 0) await commitFiles(src, { "bump.txt": String(i) });
-    const log = join(tmpdir(), `dokku-ps-bench-plugn-${process.pid}-${i}`);
+    const log = join(scratch, `plugn-${i}`);
     const start = performance.now();
     const r = await host.push(app, src, { PLUGN_TIMING_LOG: log });
     pushSeconds.push((performance.now() - start) / 1000);

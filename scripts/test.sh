@@ -4,6 +4,14 @@
 # Integration tests never skip: no engine means failure.
 set -eo pipefail
 cd "$(dirname "$0")/.."
+# The whole run with a /tmp of its own, which must be empty afterwards
+# (nothing left in /tmp; why this way: scripts/private-tmp.sh).
+if [[ -z "${DOKKU_PS_PRIVATE_TMP:-}" ]]; then
+  exec bash scripts/private-tmp.sh bash scripts/test.sh "$@"
+fi
+# tsx's transform cache (<tmpdir>/tsx-<uid>), shared by this run's test
+# processes: this run's own /tmp goes with the run, so the cache goes too.
+trap 'rm -rf "${TMPDIR:-/tmp}/tsx-$(id -u)"' EXIT
 npm run --silent build
 files=(test/core/*.test.ts test/adapters/*.test.ts test/*.test.ts)
 if [[ "${DOKKU_PS_UNIT_ONLY:-}" != "1" ]]; then

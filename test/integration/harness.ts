@@ -4,11 +4,11 @@
  * real Docker engine. Nothing here mocks Docker or git.
  */
 import { execa, type Options } from "execa";
-import { chmodSync, chownSync, cpSync, lchownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, chownSync, cpSync, lchownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../temp.ts";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DOKKU = join(REPO, "host", "bin", "dokku");
@@ -68,7 +68,7 @@ export class Host {
   /** A fresh host with the plugin installed; old containers retire at once. */
   static async create(options: { binDir?: string } = {}): Promise<Host> {
     await requireEngine();
-    const root = mkdtempSync(join(tmpdir(), "dokku-ps-it-"));
+    const root = tempDir("dokku-ps-it-");
     // Commands run as the dokku user (as on Dokku): it must reach the tree.
     chmodSync(root, 0o755);
     const host = new Host(root, options.binDir);
@@ -205,7 +205,7 @@ export function dokkuUser(): { uid: number; gid: number } {
 
 /** A git work tree with the given files committed on `main`. */
 export async function workTree(files: Record<string, string>): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "dokku-ps-src-"));
+  const dir = tempDir("dokku-ps-src-");
   await commitFiles(dir, files, true);
   return dir;
 }

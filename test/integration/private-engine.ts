@@ -12,10 +12,10 @@
  *   await engine.destroy();                 // stops it, unmounts, removes the dir
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
+import { tempDir } from "../temp.ts";
 
 /** What reaches the main engine whatever DOCKER_HOST the test sets later. */
 const MAIN_DOCKER_HOST = process.env["DOCKER_HOST"];
@@ -37,7 +37,7 @@ export class PrivateEngine {
   /** Starts a new engine and waits until it answers. */
   static async start(): Promise<PrivateEngine> {
     // Short prefix: the exec root holds containerd's socket (108-byte limit).
-    const dir = mkdtempSync(join(tmpdir(), "dokku-ps-engine-"));
+    const dir = tempDir("dokku-ps-engine-");
     // The Dokku user (docker group) reaches the socket through this dir.
     chmodSync(dir, 0o755);
     for (const sub of ["data", "exec"]) mkdirSync(join(dir, sub));
