@@ -65,14 +65,21 @@ export class Host {
     this.lib = join(root, "lib");
   }
 
-  /** A fresh host with the plugin installed; old containers retire at once. */
-  static async create(options: { binDir?: string } = {}): Promise<Host> {
+  /**
+   * A fresh host with the plugin installed (by `installer`, default the
+   * repo's install.sh); old containers retire at once.
+   */
+  static async create(options: { binDir?: string; installer?: string } = {}): Promise<Host> {
     await requireEngine();
     const root = tempDir("dokku-ps-it-");
     // Commands run as the dokku user (as on Dokku): it must reach the tree.
     chmodSync(root, 0o755);
     const host = new Host(root, options.binDir);
-    const install = await run(join(REPO, "install.sh"), [], { env: host.env() });
+    // A Dokku host exists before its plugins are installed: the first call
+    // lays out the tree and its VERSION (v0.24.10), which install.sh checks.
+    const init = await host.dokku("version");
+    if (init.code !== 0) throw new Error(`dokku version failed: ${init.stderr}`);
+    const install = await run(options.installer ?? join(REPO, "install.sh"), [], { env: host.env() });
     if (install.code !== 0) throw new Error(`install.sh failed: ${install.stderr}`);
     const cfg = await host.dokku("config:set", "--global", "DOKKU_WAIT_TO_RETIRE=0", "DOKKU_DEFAULT_CHECKS_WAIT=0");
     if (cfg.code !== 0) throw new Error(`config:set --global failed: ${cfg.stderr}`);
