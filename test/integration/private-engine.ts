@@ -54,7 +54,8 @@ export class PrivateEngine {
 
   /** The pid of the running dockerd (undefined when stopped). */
   get pid(): number | undefined {
-    return this.child?.exitCode === null ? this.child.pid : undefined;
+    const child = this.child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
   }
 
   /** Starts dockerd again on the same data (a host coming back up). */
@@ -105,8 +106,10 @@ export class PrivateEngine {
   /** Copies an image from the main engine into this one (`docker save | docker load` through a file). */
   async load(image: string): Promise<void> {
     const tar = join(this.dir, "image.tar");
-    const main = MAIN_DOCKER_HOST ? { DOCKER_HOST: MAIN_DOCKER_HOST } : {};
-    const save = await execa("docker", ["save", "-o", tar, image], { reject: false, env: main, extendEnv: true });
+    // From the main engine whatever DOCKER_HOST says by now.
+    const { DOCKER_HOST: _current, ...rest } = process.env;
+    const main = { ...rest, ...(MAIN_DOCKER_HOST ? { DOCKER_HOST: MAIN_DOCKER_HOST } : {}) };
+    const save = await execa("docker", ["save", "-o", tar, image], { reject: false, env: main, extendEnv: false });
     if (save.exitCode !== 0) throw new Error(`docker save ${image}: ${save.stderr}`);
     const load = await execa("docker", ["--host", this.host, "load", "-q", "-i", tar], { reject: false });
     rmSync(tar, { force: true });
