@@ -7,6 +7,9 @@
 #   DOKKU_ROOT=/x/home DOKKU_LIB_ROOT=/x/lib ./install.sh
 #   sudo ./install.sh --uninstall      # put Dokku's core ps back
 #
+# Only on a Dokku dokku-ps supports ($DOKKU_LIB_ROOT/VERSION; the list:
+# src/core/dokku-version.ts): on any other, one line and exit 1, nothing changed.
+#
 # All or nothing: the new plugin is staged next to the old one and its
 # `install` trigger (which only adopts data) runs from the stage first; only
 # then is it swapped in. A failure at any step puts back what was there
@@ -96,6 +99,11 @@ fi
 command -v node >/dev/null || fail "node is not installed (dokku-ps needs Node.js >= 18)"
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 ((node_major >= 18)) || fail "Node.js $node_major is too old (dokku-ps needs >= 18)"
+# The host's Dokku ($DOKKU_LIB_ROOT/VERSION) must be one dokku-ps supports;
+# the list is in the bundle (src/core/dokku-version.ts), which prints the one
+# line naming the version found and the supported range. Nothing has been
+# changed yet, so a refusal leaves the host exactly as it was.
+node "$SRC/dist/ps.cjs" version-check || exit 1
 if exists "$TARGET" && ! is_ours "$TARGET" && exists "$BACKUP"; then
   fail "$TARGET is not dokku-ps and $BACKUP already holds a kept-aside ps plugin: move one of them away first"
 fi
@@ -135,7 +143,12 @@ install -m 0755 "$SRC/commands" "$STAGE/commands"
 mkdir "$STAGE/subcommands"
 for f in "$SRC"/subcommands/*; do install -m 0755 "$f" "$STAGE/subcommands/${f##*/}"; done
 for f in "$SRC"/triggers/*; do install -m 0755 "$f" "$STAGE/${f##*/}"; done
-git -C "$SRC" rev-parse HEAD >"$STAGE/$MARKER" 2>/dev/null || echo "unknown" >"$STAGE/$MARKER"
+# What was installed: a release's REVISION file (npm run release), else the checkout's commit.
+if [[ -f "$SRC/REVISION" ]]; then
+  cp "$SRC/REVISION" "$STAGE/$MARKER"
+else
+  git -C "$SRC" rev-parse HEAD >"$STAGE/$MARKER" 2>/dev/null || echo "unknown" >"$STAGE/$MARKER"
+fi
 chmod -R u+rwX,go+rX,go-w "$STAGE"
 [[ -z "$OWNER" ]] || chown -R "$OWNER" "$STAGE"
 

@@ -7,13 +7,13 @@
  *   BENCH_ONLY=P1,P2  npm run bench     # a subset
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { execa } from "execa";
 import { BASE_IMAGE, DOKKU, Host, commitFiles, dokkuUser, workTree } from "../test/integration/harness.ts";
 import { renderFigure, passes, summarize, type Figure } from "./stats.ts";
+import { tempDir } from "../test/temp.ts";
 
 const only = (process.env["BENCH_ONLY"] ?? "").split(",").filter(Boolean);
 const wanted = (id: string) => only.length === 0 || only.includes(id);
@@ -53,6 +53,12 @@ async function sh(cmd: string, args: string[], env?: Record<string, string>): Pr
 }
 
 const host = await Host.create();
+/**
+ * The bench's own scratch files (removed at exit, test/temp.ts); sticky and
+ * world-writable like /tmp, since plugn writes its timing log there as the Dokku user.
+ */
+const scratch = tempDir("dokku-ps-bench-");
+chmodSync(scratch, 0o1777);
 const plugin = join(host.lib, "plugins", "enabled", "ps");
 const env = host.env();
 
@@ -106,7 +112,7 @@ async function benchColdStart(): Promise<void> {
 
 /** Builds `dokku/<app>:latest` with Procfile, DOKKU_SCALE and app.json under /app, plus `padMiB` of data. */
 async function buildBenchImage(app: string, padMiB: number, scale = "web=1\nworker=2\n"): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "dokku-ps-bench-img-"));
+  const dir = tempDir("dokku-ps-bench-img-");
   writeFileSync(join(dir, "Procfile"), "web: sleep 86400\nworker: sleep 86400\n");
   writeFileSync(join(dir, "DOKKU_SCALE"), scale);
   writeFileSync(join(dir, "app.json"), JSON.stringify({ formation: { web: { quantity: 1 } } }));
@@ -134,7 +140,7 @@ function dokkuWayExtraction(app: string, out: string): number {
  * first: a deploy always brings a new image, so every run reads it.
  */
 function ourExtraction(app: string): { ms: number; rssMiB: number } {
-  const timeFile = join(tmpdir(), `dokku-ps-bench-time-${process.pid}`);
+  const timeFile = join(scratch, "time");
   rmSync(join(host.lib, "data", "ps", app, "image-files.json"), { force: true });
   const start = performance.now();
   const r = spawnSync("/usr/bin/time", ["-f", "%M", "-o", timeFile, ...SETPRIV, join(plugin, "pre-deploy"), app, "latest"], { env: { ...env, DOKKU_QUIET_OUTPUT: "1" }, stdio: ["ignore", "ignore", "pipe"] });
@@ -153,7 +159,7 @@ async function benchExtraction(): Promise<void> {
   const sizes = await sh("docker", ["image", "inspect", "-f", "{{.Size}}", `dokku/${small}:latest`, `dokku/${big}:latest`]);
   const [smallBytes, bigBytes] = sizes.split("\n").map(Number);
   console.log(`     images: ${(Number(smallBytes) / 2 ** 20).toFixed(1)} MiB and ${(Number(bigBytes) / 2 ** 20).toFixed(1)} MiB`);
-  const out = mkdtempSync(join(tmpdir(), "dokku-ps-bench-cp-"));
+  const out = tempDir("dokku-ps-bench-cp-");
   ourExtraction(small);
   ourExtraction(big);
   dokkuWayExtraction(small, out);
@@ -240,6 +246,13 @@ async function benchRestartAll(): Promise<void> {
   // Dokku waits DOKKU_DEFAULT_CHECKS_WAIT = 10 s by default (the host's own
   // default of 1 s is a test-speed shortcut). One web container per app.
   await host.dokku("config:set", "--global", "DOKKU_DEFAULT_CHECKS_WAIT=10");
+  // Old containers retire inline, inside the timed restart, with
+  // DOKKU_WAIT_TO_RETIRE=0 (Host.create sets it): no detached retire job
+  // outlives the figure to run its docker calls during the next one, so
+  // there is nothing to wait for or stop afterwards (and nothing is ever
+  // stopped by name: test/no-kill-by-name.test.ts).
+  const retireWait = await host.dokku("config:get", "--global", "DOKKU_WAIT_TO_RETIRE");
+  if (retireWait.stdout.trim() !== "0") throw new Error(`P4 needs DOKKU_WAIT_TO_RETIRE=0, the host has ${JSON.stringify(retireWait.stdout.trim())}`);
   const seed = await host.createApp("p4-seed");
   await buildBenchImage(seed, 0, "web=1\n");
   const apps: string[] = [];
@@ -261,10 +274,6 @@ async function benchRestartAll(): Promise<void> {
   const p = summarize(parallel.map((ms) => ms / 1000));
   report({ id: "P4", what: "ps:restart --all --parallel -1, 20 apps (speed-up over --parallel 1)", value: p, valueUnit: "s", baseline: { what: "--parallel 1", sample: s }, ratio: s.median / p.median, target: { op: ">=", value: 1.7 } });
   for (const app of apps) await host.dokku("apps:destroy", app, "--force");
-  // The restarts left detached jobs that retire the old containers after
-  // DOKKU_WAIT_TO_RETIRE (60 s); their apps are gone, and their docker calls
-  // would land in the next figure's measurements.
-  spawnSync("pkill", ["-f", "retire-containers p4-"]);
   await host.dokku("config:set", "--global", "DOKKU_DEFAULT_CHECKS_WAIT=0");
 }
 
@@ -286,7 +295,7 @@ async function benchPushOverhead(): Promise<void> {
   const perHook = new Map<string, number[]>();
   for (let i = 0; i < runs; i++) {
     if (i > 0) await commitFiles(src, { "bump.txt": String(i) });
-    const log = join(tmpdir(), `dokku-ps-bench-plugn-${process.pid}-${i}`);
+    const log = join(scratch, `plugn-${i}`);
     const start = performance.now();
     const r = await host.push(app, src, { PLUGN_TIMING_LOG: log });
     pushSeconds.push((performance.now() - start) / 1000);

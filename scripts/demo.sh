@@ -21,6 +21,7 @@ cleanup() {
 trap cleanup EXIT
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
+dokku version >/dev/null # a new host: the first call lays out the tree (and its VERSION)
 step "./install.sh"
 "$REPO/install.sh"
 dokku config:set --global DOKKU_WAIT_TO_RETIRE=0 >/dev/null

@@ -134,7 +134,8 @@ export async function main(argv: string[]): Promise<never> {
   const [kind = "", name = "", ...rest] = argv;
   let code = 0;
   try {
-    await dispatch(kind, name, rest);
+    if (kind === "version-check") await (await import("./services/dokku-version.ts")).versionCheck(argv.slice(1));
+    else await dispatch(kind, name, rest);
   } catch (error) {
     code = report(error);
   }

@@ -8,12 +8,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { tempDir } from "./temp.ts";
 
 const TRIGGERS = resolve("triggers");
-const root = mkdtempSync(join(tmpdir(), "dokku-ps-fast-"));
+const root = tempDir("dokku-ps-fast-");
 const lib = join(root, "lib");
 const home = join(root, "home");
 const bin = join(root, "bin");

@@ -133,7 +133,7 @@ EOF
 
 test_dispatch() {
   run_cmd "$DOKKU" version
-  expect_out "dokku version 0.24.10-host" "version"
+  expect_out "dokku version v0.24.10" "version (from \$DOKKU_LIB_ROOT/VERSION, written on first use)"
   run_cmd "$DOKKU" zz-fixture:hello a b
   expect_out "argv: zz-fixture:hello a b" "subcommands/<cmd> receives the command as \$1"
   run_cmd "$DOKKU" --quiet --app other zz-fixture:hello x

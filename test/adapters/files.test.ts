@@ -1,16 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pack } from "tar-stream";
 import { writeFileAtomic, readIfExists } from "../../src/adapters/files.ts";
 import { readSingleFileFromTar } from "../../src/adapters/image-files.ts";
 import { parseArgs } from "../../src/cli-args.ts";
+import { tempDir } from "../temp.ts";
 
 test("writeFileAtomic replaces content, keeps mode, leaves no temp files", () => {
-  const dir = mkdtempSync(join(tmpdir(), "ps-files-"));
+  const dir = tempDir("ps-files-");
   const file = join(dir, "DOKKU_SCALE");
   writeFileAtomic(file, "web=1\n");
   writeFileAtomic(file, "web=2\n");

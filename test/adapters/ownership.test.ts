@@ -5,14 +5,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureDir, writeFileAtomic } from "../../src/adapters/files.ts";
 import { systemOwner } from "../../src/adapters/system-user.ts";
 import { idFromDatabase } from "../../src/core/system-user.ts";
 import { createContext } from "../../src/services/context.ts";
 import { install, listDataDirs } from "../../src/triggers/lifecycle.ts";
+import { tempDir } from "../temp.ts";
 
 const root = process.getuid?.() === 0;
 const dokkuUid = idFromDatabase(readFileSync("/etc/passwd", "utf8"), "dokku");
@@ -31,7 +31,7 @@ test("systemOwner: the Dokku user when root and it exists, else nobody to hand o
 test("ensureDir and writeFileAtomic: Dokku's owner and modes, even under umask 077", () => {
   const old = process.umask(0o077);
   try {
-    const base = mkdtempSync(join(tmpdir(), "ps-own-"));
+    const base = tempDir("ps-own-");
     const before = owner(base);
     ensureDir(join(base, "a", "b", "c"));
     assert.deepEqual(owner(base), before, "an existing parent is left alone");
@@ -50,7 +50,7 @@ test("ensureDir and writeFileAtomic: Dokku's owner and modes, even under umask 0
 });
 
 test("install: data/ps entries that are not app dirs (ps:retire's lock) are left alone", () => {
-  const base = mkdtempSync(join(tmpdir(), "ps-install-"));
+  const base = tempDir("ps-install-");
   const env = { DOKKU_ROOT: join(base, "home"), DOKKU_LIB_ROOT: join(base, "lib") };
   mkdirSync(join(base, "home"));
   mkdirSync(join(base, "lib", "data", "ps", "app1", "validated"), { recursive: true });
@@ -66,7 +66,7 @@ test("install: data/ps entries that are not app dirs (ps:retire's lock) are left
 });
 
 test("install repairs ps properties an earlier install left root's (fb44ff7 on real Dokku)", () => {
-  const base = mkdtempSync(join(tmpdir(), "ps-repair-"));
+  const base = tempDir("ps-repair-");
   const env = { DOKKU_ROOT: join(base, "home"), DOKKU_LIB_ROOT: join(base, "lib") };
   mkdirSync(join(base, "home"));
   const props = join(base, "lib", "config", "ps", "rdweb");

@@ -7,11 +7,12 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { trigger, triggerOutput } from "../../src/adapters/plugn.ts";
+import { tempDir } from "../temp.ts";
 
 let dir: string;
 let report: string;
@@ -26,7 +27,7 @@ printf '%s|%s\\n' "$kind" "$data"
 `;
 
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), "ps-plugn-"));
+  dir = tempDir("ps-plugn-");
   writeFileSync(join(dir, "plugn"), FAKE_PLUGN);
   chmodSync(join(dir, "plugn"), 0o755);
   report = join(dir, "report");

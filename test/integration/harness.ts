@@ -4,11 +4,11 @@
  * real Docker engine. Nothing here mocks Docker or git.
  */
 import { execa, type Options } from "execa";
-import { chmodSync, chownSync, cpSync, lchownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, chownSync, cpSync, lchownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../temp.ts";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DOKKU = join(REPO, "host", "bin", "dokku");
@@ -29,14 +29,6 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, ...extra };
 }
 
-const atExit = new Set<string>();
-
-/** Removes a temporary directory when the test process exits, whether or not the test removed it. */
-function removeAtExit(dir: string): void {
-  if (atExit.size === 0) process.on("exit", () => atExit.forEach((d) => rmSync(d, { recursive: true, force: true })));
-  atExit.add(dir);
-}
-
 let privateCwd: string | undefined;
 
 /**
@@ -48,10 +40,8 @@ let privateCwd: string | undefined;
  */
 export function callerCwd(): string {
   if (privateCwd === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), "dokku-ps-cwd-"));
-    chmodSync(dir, 0o700);
-    removeAtExit(dir);
-    privateCwd = dir;
+    // tempDir: mode 0700, removed at exit.
+    privateCwd = tempDir("dokku-ps-cwd-");
   }
   return privateCwd;
 }
@@ -92,14 +82,21 @@ export class Host {
     this.lib = join(root, "lib");
   }
 
-  /** A fresh host with the plugin installed; old containers retire at once. */
-  static async create(options: { binDir?: string } = {}): Promise<Host> {
+  /**
+   * A fresh host with the plugin installed (by `installer`, default the
+   * repo's install.sh); old containers retire at once.
+   */
+  static async create(options: { binDir?: string; installer?: string } = {}): Promise<Host> {
     await requireEngine();
-    const root = mkdtempSync(join(tmpdir(), "dokku-ps-it-"));
+    const root = tempDir("dokku-ps-it-");
     // Commands run as the dokku user (as on Dokku): it must reach the tree.
     chmodSync(root, 0o755);
     const host = new Host(root, options.binDir);
-    const install = await run(join(REPO, "install.sh"), [], { env: host.env() });
+    // A Dokku host exists before its plugins are installed: the first call
+    // lays out the tree and its VERSION (v0.24.10), which install.sh checks.
+    const init = await host.dokku("version");
+    if (init.code !== 0) throw new Error(`dokku version failed: ${init.stderr}`);
+    const install = await run(options.installer ?? join(REPO, "install.sh"), [], { env: host.env() });
     if (install.code !== 0) throw new Error(`install.sh failed: ${install.stderr}`);
     const cfg = await host.dokku("config:set", "--global", "DOKKU_WAIT_TO_RETIRE=0", "DOKKU_DEFAULT_CHECKS_WAIT=0");
     if (cfg.code !== 0) throw new Error(`config:set --global failed: ${cfg.stderr}`);
@@ -232,11 +229,10 @@ export function dokkuUser(): { uid: number; gid: number } {
 
 /** A git work tree with the given files committed on `main`. */
 export async function workTree(files: Record<string, string>): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "dokku-ps-src-"));
-  // A push starts in the work tree: root's and private (0700), as an
-  // operator's checkout under /root is; the dokku user cannot enter it.
-  chmodSync(dir, 0o700);
-  removeAtExit(dir);
+  // A push starts in the work tree: root's and private (0700, tempDir's
+  // mode), as an operator's checkout under /root is; the dokku user cannot
+  // enter it.
+  const dir = tempDir("dokku-ps-src-");
   await commitFiles(dir, files, true);
   return dir;
 }

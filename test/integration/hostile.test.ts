@@ -7,12 +7,12 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { Host } from "./harness.ts";
 import { treeHash } from "./state.ts";
+import { tempDir } from "../temp.ts";
 
 let host: Host;
 let app: string;
@@ -76,7 +76,7 @@ async function runAll(cases: Case[], workers = 4): Promise<void> {
 /** Fires an installed trigger executable directly, with a pushed source dir. */
 function pushedFiles(files: Record<string, string | { symlink: string } | { dir: true }>): Case["run"] {
   return async () => {
-    const dir = mkdtempSync(join(tmpdir(), "dokku-ps-hostile-"));
+    const dir = tempDir("dokku-ps-hostile-");
     try {
       for (const [name, content] of Object.entries(files)) {
         const path = join(dir, name);

@@ -6,12 +6,12 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { execa } from "execa";
 import { BASE_IMAGE, Host, PROCFILE_WEB_WORKER, countByType, deployedContainers } from "./harness.ts";
+import { tempDir } from "../temp.ts";
 
 let host: Host;
 const builtImages: string[] = [];
@@ -28,7 +28,7 @@ after(async () => {
 
 /** `docker build --network=none` of a context holding `files`; returns the tag. */
 async function buildImage(dockerfile: string, files: Record<string, string>): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "dokku-ps-img-"));
+  const dir = tempDir("dokku-ps-img-");
   dirs.push(dir);
   writeFileSync(join(dir, "Dockerfile"), dockerfile);
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);

@@ -5,11 +5,11 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { DOKKU, Host, REPO } from "./harness.ts";
+import { tempDir } from "../temp.ts";
 
 let host: Host;
 let app: string;
@@ -29,7 +29,7 @@ after(async () => {
 });
 
 async function modulesLoadedBy(cmd: string, args: string[], mustSucceed = true): Promise<string[]> {
-  const recordDir = mkdtempSync(join(tmpdir(), "dokku-ps-mods-"));
+  const recordDir = tempDir("dokku-ps-mods-");
   chmodSync(recordDir, 0o777); // subcommands run as the dokku user and write the record there
   const record = join(recordDir, "modules.txt");
   const hook = join(REPO, "test", "fixtures", "record-modules.cjs");
@@ -44,7 +44,7 @@ async function modulesLoadedBy(cmd: string, args: string[], mustSucceed = true):
 
 /** A pushed tree the fast path has not seen: the entry validates it. */
 function sourceWithProcfile(): string {
-  const dir = mkdtempSync(join(tmpdir(), "src-"));
+  const dir = tempDir("src-");
   writeFileSync(join(dir, "Procfile"), "web: sleep 1\n");
   return dir;
 }

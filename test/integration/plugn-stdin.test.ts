@@ -11,11 +11,11 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { BASE_IMAGE, Host, REPO, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
+import { tempDir } from "../temp.ts";
 
 const PLUGN = join(REPO, "host", "bin", "plugn");
 /** What real plugn prints when its stdin is a socket (the time is local, Go's log layout). */
@@ -78,7 +78,7 @@ describe("host plugn fails as real plugn does when its stdin is a socket", () =>
       const pipe = await execa("bash", ["-c", 'printf x | "$@"', "_", PLUGN, ...argv], { env, stdin: "ignore", reject: false });
       assert.doesNotMatch(pipe.stderr, /basher/);
       assert.equal(pipe.exitCode, devnull.exitCode);
-      const file = join(mkdtempSync(join(tmpdir(), "plugn-stdin-")), "in");
+      const file = join(tempDir("plugn-stdin-"), "in");
       writeFileSync(file, "x\n");
       const viaFile = await execa("bash", ["-c", '"$@" <"$0"', file, PLUGN, ...argv], { env, stdin: "ignore", reject: false });
       assert.doesNotMatch(viaFile.stderr, /basher/);

@@ -12,11 +12,11 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { DOKKU, Host, callerCwd, REPO, BASE_IMAGE, countByType, deployedContainers, dockerfileApp, workTree, type RunResult } from "./harness.ts";
+import { tempDir } from "../temp.ts";
 
 let host: Host;
 let app: string;
@@ -56,7 +56,7 @@ async function fire(trigger: string, args: string[], env: Record<string, string>
 
 /** An image built straight from files (no push, so no post-extract check on the way). */
 async function buildImage(files: Record<string, string>, workdir = "/app"): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "dokku-ps-img-"));
+  const dir = tempDir("dokku-ps-img-");
   scratch.push(dir);
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   writeFileSync(join(dir, "Dockerfile"), `FROM ${BASE_IMAGE}\nWORKDIR ${workdir}\nCOPY . ${workdir}\nCMD ["sleep", "86400"]\n`);
@@ -167,7 +167,7 @@ describe("procfile-remove", () => {
   });
 
   test("never loads dockerode", async () => {
-    const record = join(mkdtempSync(join(tmpdir(), "dokku-ps-mods-")), "modules.txt");
+    const record = join(tempDir("dokku-ps-mods-"), "modules.txt");
     scratch.push(join(record, ".."));
     const hook = join(REPO, "test", "fixtures", "record-modules.cjs");
     const plugin = join(host.lib, "plugins", "enabled", "ps");

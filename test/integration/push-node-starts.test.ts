@@ -9,16 +9,16 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Host, commitFiles, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
+import { tempDir } from "../temp.ts";
 
 let host: Host;
 let log: string;
 
 before(async () => {
-  const bin = mkdtempSync(join(tmpdir(), "dokku-ps-node-log-"));
+  const bin = tempDir("dokku-ps-node-log-");
   // Plugin processes run as the dokku user: it runs the wrapper and appends to the log.
   chmodSync(bin, 0o755);
   log = join(bin, "starts.log");

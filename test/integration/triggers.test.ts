@@ -8,12 +8,12 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { DOKKU, Host, countByType, deployedContainers, dockerfileApp, dokkuUser, workTree, type RunResult } from "./harness.ts";
 import { treeHash } from "./state.ts";
+import { tempDir } from "../temp.ts";
 
 let host: Host;
 const scratch: string[] = [];
@@ -35,7 +35,7 @@ after(async () => {
 async function fire(trigger: string, args: string[], input?: string): Promise<RunResult> {
   let fd: number | undefined;
   if (input !== undefined) {
-    const file = join(mkdtempSync(join(tmpdir(), "dokku-ps-stdin-")), "stdin");
+    const file = join(tempDir("dokku-ps-stdin-"), "stdin");
     scratch.push(dirname(file));
     writeFileSync(file, input);
     fd = openSync(file, "r");
@@ -192,7 +192,7 @@ describe("file-only triggers", () => {
   for (const trigger of ["post-extract", "core-post-extract"]) {
     test(`${trigger}: a valid source dir passes, a bad Procfile fails with a message`, async () => {
       const app = await host.createApp("extract");
-      const dir = mkdtempSync(join(tmpdir(), "dokku-ps-extract-"));
+      const dir = tempDir("dokku-ps-extract-");
       chmodSync(dir, 0o755); // the trigger runs as the dokku user
       scratch.push(dir);
       await fireOk(trigger, [app, dir, "0123abcd"]); // no Procfile at all

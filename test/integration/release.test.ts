@@ -1,0 +1,94 @@
+/**
+ * The release (issue 15): `npm run release`'s tarball, unpacked anywhere on a
+ * Dokku host with only Node.js, installs a working plugin with its
+ * install.sh. Here: the tarball is packed from the dist/ this run built
+ * (scripts/release.mjs --out, into a temp dir: `npm run release` would
+ * rebuild dist/ under the other tests' feet), unpacked into a private temp
+ * dir, and its install.sh run on a fresh host/ tree with a PATH that holds
+ * no node_modules and whose `npm`/`npx` only record that they were called.
+ * The unpacked copy is then deleted, and a push of an app whose repo says
+ * DOKKU_SCALE web=1 worker=2 must run 1 web and 2 worker containers.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execa } from "execa";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Host, REPO, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
+import { removeTempDir, tempDir } from "../temp.ts";
+
+// What a host with only `nodejs` installed has on its PATH: no node_modules/.bin
+// (npm test puts the repo's there), no NODE_PATH.
+process.env["PATH"] = (process.env["PATH"] ?? "")
+  .split(":")
+  .filter((dir) => dir && !dir.includes("node_modules"))
+  .join(":");
+delete process.env["NODE_PATH"];
+
+const { version } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string };
+const NAME = `dokku-ps-${version}`;
+
+let host: Host | undefined;
+let tarball: string;
+/** First on every command's PATH: npm and npx that record a call and fail. */
+let stubs: string;
+let npmCalls: string;
+
+before(async () => {
+  const out = tempDir("dokku-ps-rel-");
+  const r = await execa("node", [join(REPO, "scripts", "release.mjs"), "--out", out], { reject: false, cwd: REPO });
+  assert.equal(r.exitCode, 0, String(r.stderr));
+  tarball = join(out, `${NAME}.tar.gz`);
+  assert.ok(existsSync(tarball), String(r.stdout));
+  stubs = tempDir("dokku-ps-nonpm-");
+  chmodSync(stubs, 0o1777);
+  npmCalls = join(stubs, "calls.log");
+  writeFileSync(npmCalls, "");
+  chmodSync(npmCalls, 0o666);
+  for (const tool of ["npm", "npx"]) {
+    writeFileSync(join(stubs, tool), `#!/bin/sh\necho "${tool} $*" >>"${npmCalls}"\nexit 127\n`, { mode: 0o755 });
+  }
+});
+
+after(async () => {
+  await host?.destroy();
+});
+
+test("the tarball holds the bundle, shims, commands, plugin.toml (the package's version), install.sh, README and LICENSE, and nothing else", async () => {
+  const list = (await execa("tar", ["-tzf", tarball])).stdout.split("\n").filter(Boolean).sort();
+  const top = new Set(list.map((p) => p.split("/")[1]).filter(Boolean));
+  assert.deepEqual([...top].sort(), ["LICENSE", "README.md", "REVISION", "commands", "dist", "install.sh", "plugin.toml", "subcommands", "triggers"]);
+  assert.ok(list.every((p) => p.startsWith(`${NAME}/`)), "one top dir, named with the version");
+  for (const must of ["dist/ps.cjs", "dist/fast-paths.sh", "dist/vendor/dockerode.cjs", "subcommands/scale", "triggers/pre-deploy", "triggers/install"]) {
+    assert.ok(list.includes(`${NAME}/${must}`), must);
+  }
+  assert.deepEqual(list.filter((p) => /node_modules|\/src\/|\/test\/|\.ts$|package(-lock)?\.json$/.test(p)), []);
+  const read = async (file: string) => (await execa("tar", ["-xzOf", tarball, `${NAME}/${file}`])).stdout;
+  assert.match(await read("plugin.toml"), new RegExp(`^version = "${version.replace(/\./g, "\\.")}"$`, "m"));
+  assert.match(await read("LICENSE"), /^MIT License/);
+  assert.match(await read("REVISION"), new RegExp(`^${version.replace(/\./g, "\\.")} [0-9a-f]{40}`));
+});
+
+test("unpacked anywhere, its install.sh installs a plugin that needs only node: DOKKU_SCALE web=1 worker=2 gives 1 web + 2 workers", async () => {
+  const unpacked = tempDir("dokku-ps-unpack-");
+  const untar = await execa("tar", ["-xzf", tarball, "-C", unpacked], { reject: false });
+  assert.equal(untar.exitCode, 0, String(untar.stderr));
+  const installer = join(unpacked, NAME, "install.sh");
+  host = await Host.create({ installer, binDir: stubs });
+  const plugin = join(host.lib, "plugins", "available", "ps");
+  assert.equal(readFileSync(join(plugin, ".dokku-ps"), "utf8"), readFileSync(join(unpacked, NAME, "REVISION"), "utf8"), "installed from the release");
+  assert.ok(!existsSync(join(plugin, "node_modules")));
+  // Nothing of the unpacked copy (nor of the repo) is needed from here on.
+  removeTempDir(unpacked);
+
+  const app = await host.createApp("rel");
+  const push = await host.push(app, await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n", DOKKU_SCALE: "web=1\nworker=2\n" })));
+  assert.equal(push.code, 0, push.stderr);
+  assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 2 });
+  const report = await host.dokku("ps:report", app, "--ps-can-scale");
+  assert.equal(report.code, 0, report.stderr);
+  assert.equal(report.stdout.trim(), "false", "the image's DOKKU_SCALE rules");
+  const list = await host.dokku("plugin:list");
+  assert.match(list.stdout, new RegExp(`\\bps\\s+${version.replace(/\./g, "\\.")}\\s+enabled`), list.stdout);
+  assert.equal(readFileSync(npmCalls, "utf8"), "", "npm and npx were never called");
+});
