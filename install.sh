@@ -96,6 +96,10 @@ fi
 command -v node >/dev/null || fail "node is not installed (dokku-ps needs Node.js >= 18)"
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 ((node_major >= 18)) || fail "Node.js $node_major is too old (dokku-ps needs >= 18)"
+# The trigger executables of the host's Dokku, from its VERSION file
+# (src/core/dokku-contract.ts): `<name> <fast|plain>` lines. An unsupported
+# version stops here, with the entry's one-line reason.
+TRIGGER_LIST=$(cd / && node "$SRC/dist/ps.cjs" contract triggers) || exit 1
 if exists "$TARGET" && ! is_ours "$TARGET" && exists "$BACKUP"; then
   fail "$TARGET is not dokku-ps and $BACKUP already holds a kept-aside ps plugin: move one of them away first"
 fi
@@ -134,7 +138,11 @@ install -m 0644 "$SRC/plugin.toml" "$STAGE/plugin.toml"
 install -m 0755 "$SRC/commands" "$STAGE/commands"
 mkdir "$STAGE/subcommands"
 for f in "$SRC"/subcommands/*; do install -m 0755 "$f" "$STAGE/subcommands/${f##*/}"; done
-for f in "$SRC"/triggers/*; do install -m 0755 "$f" "$STAGE/${f##*/}"; done
+while read -r name kind; do
+  shim="$SRC/scripts/shim-trigger.sh"
+  [[ "$kind" != fast ]] || shim="$SRC/scripts/shim-fast.sh"
+  install -m 0755 "$shim" "$STAGE/$name"
+done <<<"$TRIGGER_LIST"
 git -C "$SRC" rev-parse HEAD >"$STAGE/$MARKER" 2>/dev/null || echo "unknown" >"$STAGE/$MARKER"
 chmod -R u+rwX,go+rX,go-w "$STAGE"
 [[ -z "$OWNER" ]] || chown -R "$OWNER" "$STAGE"

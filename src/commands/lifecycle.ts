@@ -88,7 +88,7 @@ export async function start(ctx: Context, app: string): Promise<void> {
 export async function stop(ctx: Context, app: string): Promise<void> {
   if (!(await isDeployed(ctx, app))) return notDeployed(app);
   await assertEngineReachable(ctx, app);
-  if (!isQuiet()) log.out(`Stopping ${app}\n`);
+  if (!isQuiet()) log.out(`${ctx.contract.stopLine(app)}\n`);
   await trigger("scheduler-stop", [ctx.config.scheduler(app), app]);
   // ps's own post-stop hook records DOKKU_APP_RESTORE=0.
   await trigger("post-stop", [app]);
