@@ -47,6 +47,13 @@ export interface DokkuContract {
   readonly globalSetProperties: readonly string[];
   /** The line `ps:stop` prints before stopping. */
   stopLine(app: string): string;
+  /**
+   * How `ps:restart` redeploys: 0.24 a `release-and-deploy` of the app;
+   * 0.30+ a `deploy <app> <running tag> [<process-type>]` (no release).
+   */
+  readonly restartBy: "release-and-deploy" | "deploy-running-image";
+  /** 0.30+'s ps:start warns `App has been detected as not running, releasing`. */
+  readonly startWarnsNotRunning: boolean;
   /** `ps:help`. */
   pluginHelp(): string;
   /** `dokku help` (`--all`) lines. */
@@ -163,6 +170,8 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     extraReportFlags: [],
     setProperties: ["procfile-path", "restart-policy"],
     globalSetProperties: ["procfile-path"],
+    restartBy: "deploy-running-image",
+    startWarnsNotRunning: true,
     stopLine: atLeast(v, 35) ? (app) => `-----> Stopping ${app}` : (app) => `Stopping ${app}`,
     pluginHelp: () => renderPluginHelp(COMMAND_ROWS_0_31, "    \n"),
     helpIndex: (all) => renderHelpIndex(all, COMMAND_ROWS_0_31),
@@ -179,6 +188,8 @@ function contract024(text: string): DokkuContract {
     extraReportFlags: EXTRA_REPORT_FLAGS_0_24,
     setProperties: ["restart-policy", "restore", "stop-timeout-seconds"],
     globalSetProperties: ["restart-policy", "restore", "stop-timeout-seconds"],
+    restartBy: "release-and-deploy",
+    startWarnsNotRunning: false,
     stopLine: (app) => `Stopping ${app}`,
     pluginHelp: () => renderPluginHelp(COMMAND_ROWS),
     helpIndex: (all) => renderHelpIndex(all, COMMAND_ROWS),

@@ -19,6 +19,7 @@ import { DokkuError } from "./errors.ts";
  *                                       Docker's default 10
  *   --ps-global-restore                 `ps:set --global restore` value, "" when unset
  */
+
 /** Docker's own `docker stop` grace period when nothing is configured. */
 export const DOCKER_DEFAULT_STOP_TIMEOUT = "10";
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { assertAppNameShape } from "../core/app-name.ts";
 import { DokkuError } from "../core/errors.ts";
 import { MAX_FORMATION_FILE_BYTES } from "../core/formation.ts";
-import { parseProcfile, procfileCommand } from "../core/procfile.ts";
+import { InvalidProcfileLine, parseProcfile, procfileCommand } from "../core/procfile.ts";
 import { goBool, parseScaleRequest, renderCurrentScale, sourceProcfilePath } from "../core/scale-property.ts";
 import { ensureDir, exists, readIfExists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
 import { log } from "../adapters/log.ts";
@@ -114,7 +114,13 @@ export async function corePostExtract(ctx: Context, [app, sourceDir]: string[]):
     text = found.text;
     writeFileAtomic(forDeploy, text, 0o644);
   }
-  parseProcfile(text);
+  try {
+    parseProcfile(text);
+  } catch (error) {
+    // procfile-util check's words, as core ps 0.31.5 passes them on.
+    if (error instanceof InvalidProcfileLine) throw new DokkuError(`invalid line in procfile, line ${error.lineNumber}`);
+    throw error;
+  }
 }
 
 /** A file of the pushed source: undefined when absent; a link or special file is refused. */
