@@ -94,7 +94,8 @@ const SCALE_PROPERTY_TRIGGERS: Record<string, Trigger> = {
   "procfile-get-command": async (ctx, args) => (await scaleProperty()).procfileGetCommand(ctx, args),
   "ps-can-scale": async (ctx, args) => (await scaleProperty()).psCanScale(ctx, args),
   "ps-current-scale": async (ctx, args) => (await scaleProperty()).psCurrentScale(ctx, args),
-  "ps-set-scale": async (ctx, args) => underDeployLock(ctx, args[0], async () => (await scaleProperty()).psSetScale(ctx, args)),
+  // No deploy lock: app-json fires it inside a deploy, which holds the app's lock.
+  "ps-set-scale": async (ctx, args) => (await scaleProperty()).psSetScale(ctx, args),
   "ps-get-property": async (ctx, args) => (await scaleProperty()).psGetProperty(ctx, args),
 };
 
