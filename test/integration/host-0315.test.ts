@@ -298,3 +298,28 @@ test("0.31.5 wait-to-retire comes from checks:set (checks-get-property), not DOK
   // Still up: the old one stops only after 7 seconds.
   assert.equal((await deployedContainers(app)).length, 2);
 });
+
+test("0.31.5 config:set restarts through release-and-deploy (pre-deploy again); the deploy trigger schedules without a release", async () => {
+  const app = await host.createApp("c31");
+  const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n" }));
+  assert.equal((await push(app, src)).code, 0);
+  let from = calls().length;
+  const set = await host.dokku("config:set", app, "FOO=bar");
+  assert.equal(set.code, 0, set.stderr);
+  assert.match(set.stdout, new RegExp(`^-----> Setting config vars\n       FOO:  bar\n-----> Restarting app ${app}\n-----> Releasing ${app}\\.\\.\\.\n-----> Checking for predeploy task\n`));
+  assert.match(set.stdout, new RegExp(`\n-----> Deploying ${app} via the docker-local scheduler\\.\\.\\.\n-----> Deploying web \\(count=1\\)\n`));
+  assert.match(set.stdout, /\n=====> Application deployed:\n\n$/);
+  assert.ok(calls(from).includes(`pre-deploy ${app} latest`));
+  assert.ok(!calls(from).some((l) => l.startsWith("app-restart ")));
+
+  // `plugn trigger deploy <app> <tag> <type>`: what 0.31's ps:scale/ps:restart fire.
+  host.seedFile(join(host.lib, "config", "ps", app, "scale"), "web=1\nworker=1\n", 0o600);
+  from = calls().length;
+  const deploy = await host.dokku("plugin:trigger", "deploy", app, "latest", "worker");
+  assert.equal(deploy.code, 0, deploy.stderr);
+  assert.match(deploy.stdout, /^-----> Deploying worker \(count=1\)\n       Attempting pre-flight checks \(worker\.1\)\n/);
+  assert.doesNotMatch(deploy.stdout, /Deploying web|Releasing|Processing deployment checks/);
+  assert.ok(calls(from).includes(`scheduler-deploy docker-local ${app} latest worker`));
+  assert.ok(!calls(from).some((l) => l.startsWith("pre-deploy ")));
+  assert.deepEqual((await deployedContainers(app)).map((c) => c.dyno).sort(), ["web.1", "worker.1"]);
+});
