@@ -5,9 +5,8 @@
  * DOKKU_PID), ps:scale's texts, can-scale, ps:report's 9 flags, and
  * install.sh / --uninstall leaving the files as core ps reads them.
  *
- * host/ does not speak 0.31.5's scheduler yet (branch host031): the host is a
- * 0.24.10 one whose VERSION says v0.31.5, with dokku-ps installed again for
- * it. Nothing is deployed here; the real-push tests are in dokku-0.31-deploy.
+ * The triggers are run as the installed executables (as plugn runs them),
+ * nothing is deployed here; the real pushes are in dokku-0.31-deploy.test.ts.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -85,11 +84,7 @@ async function deployTriggers(app: string, files: Record<string, string>): Promi
 }
 
 before(async () => {
-  host = await Host.create();
-  host.seedFile(join(host.lib, "VERSION"), "v0.31.5\n");
-  host.seedFile(join(host.lib, "STABLE_VERSION"), "0.31.5\n");
-  const r = await installSh();
-  assert.equal(r.code, 0, r.stderr);
+  host = await Host.create({ version: "0.31.5" });
   plugin = join(host.lib, "plugins", "available", "ps");
 });
 after(async () => {
