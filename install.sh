@@ -103,7 +103,10 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 # the list is in the bundle (src/core/dokku-version.ts), which prints the one
 # line naming the version found and the supported range. Nothing has been
 # changed yet, so a refusal leaves the host exactly as it was.
-node "$SRC/dist/ps.cjs" version-check || exit 1
+(cd / && node "$SRC/dist/ps.cjs" version-check) || exit 1
+# The trigger executables of the host's Dokku, from its VERSION file
+# (src/core/dokku-contract.ts): `<name> <fast|plain>` lines.
+TRIGGER_LIST=$(cd / && node "$SRC/dist/ps.cjs" contract triggers) || exit 1
 if exists "$TARGET" && ! is_ours "$TARGET" && exists "$BACKUP"; then
   fail "$TARGET is not dokku-ps and $BACKUP already holds a kept-aside ps plugin: move one of them away first"
 fi
@@ -142,7 +145,12 @@ install -m 0644 "$SRC/plugin.toml" "$STAGE/plugin.toml"
 install -m 0755 "$SRC/commands" "$STAGE/commands"
 mkdir "$STAGE/subcommands"
 for f in "$SRC"/subcommands/*; do install -m 0755 "$f" "$STAGE/subcommands/${f##*/}"; done
-for f in "$SRC"/triggers/*; do install -m 0755 "$f" "$STAGE/${f##*/}"; done
+# Each trigger is one of the two shims (dist/shims/, copied by the build).
+while read -r name kind; do
+  shim="$SRC/dist/shims/trigger"
+  [[ "$kind" != fast ]] || shim="$SRC/dist/shims/fast"
+  install -m 0755 "$shim" "$STAGE/$name"
+done <<<"$TRIGGER_LIST"
 # What was installed: a release's REVISION file (npm run release), else the checkout's commit.
 if [[ -f "$SRC/REVISION" ]]; then
   cp "$SRC/REVISION" "$STAGE/$MARKER"

@@ -8,7 +8,7 @@
 // Everything is CommonJS because the first ES module a process loads costs
 // ~15-30 ms of loader start-up (measured: dockerode 52 ms as ESM, 36 ms as CJS).
 import { build } from "esbuild";
-import { copyFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 
 const VENDOR = ["dockerode", "execa", "tar-stream", "simple-git", "p-queue"];
 // Whitespace and syntax minified (less for V8 to parse at every trigger); names
@@ -82,3 +82,8 @@ await build({
 
 // The shell fast paths the trigger shims source (scripts/shim-fast.sh).
 copyFileSync("scripts/fast-paths.sh", "dist/fast-paths.sh");
+// The two trigger shims install.sh installs under each trigger's name (a
+// release carries dist/, not scripts/).
+mkdirSync("dist/shims", { recursive: true });
+copyFileSync("scripts/shim-trigger.sh", "dist/shims/trigger");
+copyFileSync("scripts/shim-fast.sh", "dist/shims/fast");

@@ -3,6 +3,9 @@
 # install.sh, a sample app whose repo carries DOKKU_SCALE (web=1, worker=2)
 # deployed with `git push`, then `ps:scale`, `ps:report` and the running
 # containers. Everything is removed at the end unless KEEP=1.
+# DOKKU_VERSION=0.31.5 makes the host a Dokku 0.31.5 (host/README.md
+# "Versions"): the app then carries an app.json formation instead (0.31.5
+# ignores DOKKU_SCALE) and wait-to-retire is a checks property.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 bash "$REPO/scripts/setup.sh"
@@ -11,6 +14,8 @@ WORK=$(mktemp -d /tmp/dokku-ps-demo.XXXXXX)
 chmod 0755 "$WORK" # every dokku command runs as the dokku user, as on Dokku
 export DOKKU_ROOT="$WORK/home" DOKKU_LIB_ROOT="$WORK/lib"
 APP=demo-$$
+HOST_VERSION="${DOKKU_VERSION:-0.24.10}"
+HOST_VERSION="${HOST_VERSION#v}"
 dokku() { "$REPO/host/bin/dokku" "$@"; }
 cleanup() {
   [[ "${KEEP:-}" == 1 ]] && { echo "(kept $WORK and the $APP containers)"; return; }
@@ -21,10 +26,16 @@ cleanup() {
 trap cleanup EXIT
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
-dokku version >/dev/null # a new host: the first call lays out the tree (and its VERSION)
+step "dokku version   (a new Dokku $HOST_VERSION host)"
+DOKKU_HOST_VERSION="$HOST_VERSION" dokku version
+
 step "./install.sh"
 "$REPO/install.sh"
-dokku config:set --global DOKKU_WAIT_TO_RETIRE=0 >/dev/null
+if [[ "$HOST_VERSION" == 0.24.10 ]]; then
+  dokku config:set --global DOKKU_WAIT_TO_RETIRE=0 >/dev/null
+else
+  dokku checks:set --global wait-to-retire 0 >/dev/null
+fi
 
 step "dokku apps:create $APP"
 dokku apps:create "$APP"
@@ -38,7 +49,13 @@ COPY . /app
 CMD ["sleep", "86400"]
 DOCKERFILE
 printf 'web: httpd -f -p $PORT -h /app\nworker: sleep 86400\n' >"$SRC/Procfile"
-printf 'web=1\nworker=2\n' >"$SRC/DOKKU_SCALE"
+if [[ "$HOST_VERSION" == 0.24.10 ]]; then
+  printf 'web=1\nworker=2\n' >"$SRC/DOKKU_SCALE"
+  SCALE_SOURCE="the image ships DOKKU_SCALE"
+else
+  printf '{"formation": {"web": {"quantity": 1}, "worker": {"quantity": 2}}}\n' >"$SRC/app.json"
+  SCALE_SOURCE="app.json has a formation"
+fi
 git -C "$SRC" init -q -b main
 git -C "$SRC" add -A
 git -C "$SRC" -c user.name=demo -c user.email=demo@example.com commit -qm "demo app"
@@ -50,7 +67,7 @@ git -C "$SRC" -c protocol.ext.allow=always push "ext::$REPO/host/bin/dokku %S $A
 step "dokku ps:scale $APP"
 dokku ps:scale "$APP"
 
-step "dokku ps:scale $APP worker=3   (refused: the image ships DOKKU_SCALE)"
+step "dokku ps:scale $APP worker=3   (refused: $SCALE_SOURCE)"
 dokku ps:scale "$APP" worker=3 || echo "(exit $?)"
 
 step "dokku ps:report $APP"

@@ -1,4 +1,5 @@
 import { DokkuError, isDokkuError } from "./core/errors.ts";
+import { answersTrigger } from "./core/dokku-contract.ts";
 import { log, isTrace } from "./adapters/log.ts";
 import { parseArgs, type FlagSpec, type ParsedArgs } from "./cli-args.ts";
 import type { Context } from "./services/context.ts";
@@ -27,7 +28,7 @@ type LockTarget = (args: ParsedArgs) => string | undefined;
 const appUnlessAll: LockTarget = (args) => (args.bool("all") ? undefined : args.positionals[0]);
 const appWhenScaling: LockTarget = (args) => (args.positionals.length > 1 ? args.positionals[0] : undefined);
 
-const SUBCOMMANDS: Record<string, { spec: FlagSpec; load: () => Promise<Subcommand>; lock?: LockTarget }> = {
+const SUBCOMMANDS: Record<string, { spec: FlagSpec; load: (ctx: Context) => Promise<Subcommand>; lock?: LockTarget }> = {
   inspect: { spec: {}, load: async () => (await import("./commands/inspect.ts")).inspectCommand },
   rebuild: { spec: PARALLEL, load: async () => (await lifecycleCommands()).rebuildCommand },
   report: { spec: { strings: ["format"], freeFlags: true }, load: async () => (await import("./commands/report.ts")).reportCommand },
@@ -36,7 +37,10 @@ const SUBCOMMANDS: Record<string, { spec: FlagSpec; load: () => Promise<Subcomma
   retire: { spec: {}, load: async () => (await lifecycleCommands()).retireCommand },
   scale: {
     spec: { booleans: ["skip-deploy"], strings: ["format"] },
-    load: async () => (await import("./commands/scale.ts")).scaleCommand,
+    load: async (ctx) =>
+      ctx.contract.formationStore === "scale-property"
+        ? (await import("./commands/scale-property.ts")).scaleCommand
+        : (await import("./commands/scale.ts")).scaleCommand,
     lock: appWhenScaling,
   },
   set: { spec: { booleans: ["global"] }, load: async () => (await import("./commands/set.ts")).setCommand },
@@ -71,8 +75,38 @@ const TRIGGERS: Record<string, Trigger> = {
   report: async (ctx, args) => (await import("./commands/report.ts")).reportTrigger(ctx, args),
 };
 
+/**
+ * Dokku 0.30+'s ps (formation in the `scale` property list): the triggers
+ * that differ from 0.24's or are new. The contract says which triggers the
+ * host's Dokku has; these handlers (then TRIGGERS) answer them.
+ */
+const scaleProperty = () => import("./triggers/scale-property.ts");
+const SCALE_PROPERTY_TRIGGERS: Record<string, Trigger> = {
+  "post-create": async (ctx, args) => (await scaleProperty()).postCreate(ctx, args),
+  install: async (ctx) => (await scaleProperty()).install(ctx),
+  "post-app-clone-setup": async (ctx, args) => (await scaleProperty()).cloneSetup(ctx, args, false),
+  "post-app-rename-setup": async (ctx, args) => (await scaleProperty()).cloneSetup(ctx, args, true),
+  "core-post-extract": async (ctx, args) => (await scaleProperty()).corePostExtract(ctx, args),
+  "core-post-deploy": async (ctx, args) => (await scaleProperty()).corePostDeploy(ctx, args),
+  "pre-deploy": async (ctx, [app]) => (await scaleProperty()).refreshScale(ctx, app),
+  "post-release-builder": async (ctx, [, app]) => (await scaleProperty()).refreshScale(ctx, app),
+  "procfile-exists": async (ctx, args) => (await scaleProperty()).procfileExists(ctx, args),
+  "procfile-get-command": async (ctx, args) => (await scaleProperty()).procfileGetCommand(ctx, args),
+  "ps-can-scale": async (ctx, args) => (await scaleProperty()).psCanScale(ctx, args),
+  "ps-current-scale": async (ctx, args) => (await scaleProperty()).psCurrentScale(ctx, args),
+  // No deploy lock: app-json fires it inside a deploy, which holds the app's lock.
+  "ps-set-scale": async (ctx, args) => (await scaleProperty()).psSetScale(ctx, args),
+  "ps-get-property": async (ctx, args) => (await scaleProperty()).psGetProperty(ctx, args),
+};
+
 export const subcommandNames = (): string[] => Object.keys(SUBCOMMANDS);
-export const triggerNames = (): string[] => Object.keys(TRIGGERS);
+/** Every trigger name the entry has a handler for, on some Dokku version. */
+export const triggerNames = (): string[] => [...new Set([...Object.keys(TRIGGERS), ...Object.keys(SCALE_PROPERTY_TRIGGERS)])];
+
+function triggerHandler(ctx: Context, name: string): Trigger | undefined {
+  const own = ctx.contract.formationStore === "scale-property" ? SCALE_PROPERTY_TRIGGERS[name] : undefined;
+  return own ?? TRIGGERS[name];
+}
 
 /** Dokku's trigger convention: hooks that extend an argument chain read it from stdin. */
 function readStdin(): string {
@@ -86,9 +120,20 @@ function readStdin(): string {
 
 async function dispatch(kind: string, name: string, argv: string[]): Promise<void> {
   if (kind === "trigger") {
-    const handler = TRIGGERS[name];
-    if (!handler) throw new DokkuError(`Invalid plugin trigger call: ${name}`);
-    await handler(createContext(), argv, readStdin);
+    const ctx = createContext();
+    if (!triggerNames().includes(name)) throw new DokkuError(`Invalid plugin trigger call: ${name}`);
+    // A trigger of another Dokku version (an executable left from before a
+    // Dokku upgrade): this Dokku's ps has no such trigger, so it does nothing.
+    if (!answersTrigger(ctx.contract, name)) return;
+    const handler = triggerHandler(ctx, name) as Trigger;
+    await handler(ctx, argv, readStdin);
+    return;
+  }
+  if (kind === "contract") {
+    // install.sh: the trigger executables of the host's Dokku, `<name> <fast|plain>` per line.
+    const { contract } = createContext();
+    if (name !== "triggers") throw new DokkuError(`Invalid contract query: ${name}`);
+    for (const trigger of contract.triggers) log.out(`${trigger} ${contract.fastPathTriggers.includes(trigger) ? "fast" : "plain"}\n`);
     return;
   }
   if (kind === "commands") {
@@ -102,7 +147,7 @@ async function dispatch(kind: string, name: string, argv: string[]): Promise<voi
   const args = parseArgs(argv.slice(1), command.spec);
   const ctx = createContext();
   const lockApp = command.lock?.(args);
-  const run = async () => (await command.load())(ctx, args);
+  const run = async () => (await command.load(ctx))(ctx, args);
   if (lockApp === undefined) {
     await run();
     return;

@@ -56,6 +56,83 @@ dokku_host_own() {
   chown "$DOKKU_SYSTEM_USER:$DOKKU_SYSTEM_GROUP" "$@" 2>/dev/null || true
 }
 
+# ---- the Dokku version this host speaks --------------------------------------
+# As on a real host, $DOKKU_LIB_ROOT/VERSION says which Dokku is installed
+# (`v0.24.10`, `v0.31.5`, `v0.35.20`); STABLE_VERSION is the same without the
+# `v` (what `dokku version` prints). A new host writes both on first use,
+# from DOKKU_HOST_VERSION (default 0.24.10); afterwards the file wins.
+# Everything that differs between versions lives in host/versions/<version>/
+# (core-plugin files laid over host/core-plugins, see dokku_host_compose).
+DOKKU_HOST_VERSIONS="0.24.10 0.31.5 0.35.20"
+dokku_host_read_version() {
+  local v=""
+  [[ -r "$DOKKU_LIB_ROOT/VERSION" ]] && read -r v <"$DOKKU_LIB_ROOT/VERSION"
+  if [[ -z "$v" ]]; then
+    v="${DOKKU_HOST_VERSION:-0.24.10}"
+    v="v${v#v}"
+    [[ " $DOKKU_HOST_VERSIONS " == *" ${v#v} "* ]] || {
+      echo " !     host/ speaks Dokku ${DOKKU_HOST_VERSIONS// /, } (DOKKU_HOST_VERSION=$DOKKU_HOST_VERSION)" >&2
+      exit 1
+    }
+    mkdir -p "$DOKKU_LIB_ROOT"
+    printf '%s\n' "$v" >"$DOKKU_LIB_ROOT/VERSION"
+    printf '%s\n' "${v#v}" >"$DOKKU_LIB_ROOT/STABLE_VERSION"
+  fi
+  [[ " $DOKKU_HOST_VERSIONS " == *" ${v#v} "* ]] || {
+    echo " !     $DOKKU_LIB_ROOT/VERSION says $v: host/ speaks Dokku ${DOKKU_HOST_VERSIONS// /, }" >&2
+    exit 1
+  }
+  export DOKKU_HOST_VERSION="${v#v}"
+}
+
+# The layers of core-plugin files for this version, oldest first: the 0.24.10
+# base, then each host/versions/<v>/core-plugins the version builds on (its
+# BASE file names the version below it).
+dokku_host_layers() {
+  local v="$DOKKU_HOST_VERSION" chain=()
+  while [[ -n "$v" && "$v" != 0.24.10 ]]; do
+    chain=("$DOKKU_HOST_DIR/versions/$v/core-plugins" "${chain[@]}")
+    v=""
+    [[ -r "${chain[0]%/core-plugins}/BASE" ]] && read -r v <"${chain[0]%/core-plugins}/BASE"
+  done
+  DOKKU_HOST_LAYERS=("$DOKKU_HOST_DIR/core-plugins" "${chain[@]}")
+}
+
+# Builds core-plugins/available/<name> as a real directory (as the Dokku
+# package installs core plugins) whose entries link to the newest layer's
+# file of that name; a directory present in several layers is merged the
+# same way, and a `.host-remove` file in a layer lists names (one a line)
+# that layer takes away.
+dokku_host_compose() {
+  local dst="$1" layer entry name removed
+  shift
+  local -A pick=() dirs=()
+  for layer in "$@"; do
+    [[ -d "$layer" ]] || continue
+    for entry in "$layer"/*; do
+      [[ -e "$entry" || -L "$entry" ]] || continue
+      name="${entry##*/}"
+      pick[$name]="$entry"
+      if [[ -d "$entry" && ! -L "$entry" ]]; then dirs[$name]+="$entry"$'\n'; else unset "dirs[$name]"; fi
+    done
+    if [[ -f "$layer/.host-remove" ]]; then
+      while IFS= read -r removed; do
+        [[ -n "$removed" ]] && unset "pick[$removed]" "dirs[$removed]"
+      done <"$layer/.host-remove"
+    fi
+  done
+  mkdir -p "$dst"
+  for name in "${!pick[@]}"; do
+    local sub=()
+    [[ -z "${dirs[$name]}" ]] || mapfile -t sub <<<"${dirs[$name]%$'\n'}"
+    if [[ ${#sub[@]} -gt 1 ]]; then
+      dokku_host_compose "$dst/$name" "${sub[@]}"
+    else
+      ln -sfn "${pick[$name]}" "$dst/$name"
+    fi
+  done
+}
+
 dokku_host_init() {
   local dir src name
   for dir in "$DOKKU_ROOT" "$DOKKU_LIB_ROOT/data" "$DOKKU_LIB_ROOT/config" \
@@ -74,12 +151,40 @@ dokku_host_init() {
     [[ -d "$DOKKU_LIB_ROOT/data/ps" ]] || { mkdir -p "$DOKKU_LIB_ROOT/data/ps" && dokku_host_own "$DOKKU_LIB_ROOT/data/ps"; }
     : 2>/dev/null >>"$DOKKU_LIB_ROOT/data/ps/retire" && dokku_host_own "$DOKKU_LIB_ROOT/data/ps/retire"
   fi
-  for src in "$DOKKU_HOST_DIR"/core-plugins/*/; do
-    src="${src%/}" name="${src##*/}"
-    dokku_host_link "$src" "$PLUGIN_CORE_AVAILABLE_PATH/$name"
-    dokku_host_link "$PLUGIN_CORE_AVAILABLE_PATH/$name" "$PLUGIN_AVAILABLE_PATH/$name"
-    dokku_host_link "$PLUGIN_CORE_AVAILABLE_PATH/$name" "$PLUGIN_CORE_ENABLED_PATH/$name"
-    dokku_host_link "$PLUGIN_AVAILABLE_PATH/$name" "$PLUGIN_ENABLED_PATH/$name"
+  if [[ "$DOKKU_HOST_VERSION" == 0.24.10 ]]; then
+    for src in "$DOKKU_HOST_DIR"/core-plugins/*/; do
+      src="${src%/}" name="${src##*/}"
+      dokku_host_link "$src" "$PLUGIN_CORE_AVAILABLE_PATH/$name"
+      dokku_host_core_links "$name"
+    done
+    return 0
+  fi
+  # Newer Dokku (package.mk, debian/postinst): each core plugin is a real
+  # directory core-plugins/available/<name> holding a `.core` marker, linked
+  # from plugins/available/<name> unless a directory of that name is already
+  # there, and enabled in both trees.
+  local layers=() layer
+  dokku_host_layers
+  for layer in "${DOKKU_HOST_LAYERS[@]}"; do
+    for src in "$layer"/*/; do
+      src="${src%/}" name="${src##*/}"
+      [[ -d "$PLUGIN_CORE_AVAILABLE_PATH/$name" ]] && continue
+      layers=()
+      for dir in "${DOKKU_HOST_LAYERS[@]}"; do layers+=("$dir/$name"); done
+      dokku_host_compose "$PLUGIN_CORE_AVAILABLE_PATH/$name" "${layers[@]}"
+      : >"$PLUGIN_CORE_AVAILABLE_PATH/$name/.core"
+      [[ $EUID -ne 0 ]] || chown -hR "$DOKKU_SYSTEM_USER:$DOKKU_SYSTEM_GROUP" "$PLUGIN_CORE_AVAILABLE_PATH/$name" 2>/dev/null || true
+      dokku_host_core_links "$name"
+    done
   done
+  return 0
 }
+
+dokku_host_core_links() {
+  local name="$1"
+  [[ -d "$PLUGIN_AVAILABLE_PATH/$name" ]] || dokku_host_link "$PLUGIN_CORE_AVAILABLE_PATH/$name" "$PLUGIN_AVAILABLE_PATH/$name"
+  dokku_host_link "$PLUGIN_CORE_AVAILABLE_PATH/$name" "$PLUGIN_CORE_ENABLED_PATH/$name"
+  dokku_host_link "$PLUGIN_AVAILABLE_PATH/$name" "$PLUGIN_ENABLED_PATH/$name"
+}
+dokku_host_read_version
 dokku_host_init

@@ -1,4 +1,5 @@
-import { renderHelpIndex, renderPluginHelp } from "../core/help.ts";
+import { hostContract } from "../adapters/dokku-version.ts";
+import { pathsFromEnv } from "../adapters/paths.ts";
 import { log } from "../adapters/log.ts";
 import { DokkuError } from "../core/errors.ts";
 import { execFileSync } from "node:child_process";
@@ -11,11 +12,11 @@ import { SPAWN_CWD } from "../adapters/spawn-cwd.ts";
 export async function runCommandsFile(argv: string[]): Promise<void> {
   const [command] = argv;
   if (command === "help") {
-    log.out(renderHelpIndex(parentWantsAll()));
+    log.out(hostContract(pathsFromEnv()).helpIndex(parentWantsAll()));
     return;
   }
   if (command === "ps" || command === "ps:help") {
-    log.out(renderPluginHelp());
+    log.out(hostContract(pathsFromEnv()).pluginHelp());
     return;
   }
   const notImplemented = Number(process.env["DOKKU_NOT_IMPLEMENTED_EXIT"] ?? "10");

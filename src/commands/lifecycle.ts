@@ -76,6 +76,7 @@ export async function start(ctx: Context, app: string): Promise<void> {
   await fireWrapped("Failure in pre-start hook", "pre-start", [app]);
   const state = await runningState(ctx, app);
   if (state === "mixed") log.warn("App is running in mixed mode, releasing");
+  else if (state === "false" && ctx.contract.startWarnsNotRunning) log.warn("App has been detected as not running, releasing");
   if (state !== "true") {
     await trigger("release-and-deploy", [app, tag]);
   } else {
@@ -88,7 +89,7 @@ export async function start(ctx: Context, app: string): Promise<void> {
 export async function stop(ctx: Context, app: string): Promise<void> {
   if (!(await isDeployed(ctx, app))) return notDeployed(app);
   await assertEngineReachable(ctx, app);
-  if (!isQuiet()) log.out(`Stopping ${app}\n`);
+  if (!isQuiet()) log.out(`${ctx.contract.stopLine(app)}\n`);
   await trigger("scheduler-stop", [ctx.config.scheduler(app), app]);
   // ps's own post-stop hook records DOKKU_APP_RESTORE=0.
   await trigger("post-stop", [app]);
@@ -98,7 +99,19 @@ export async function stop(ctx: Context, app: string): Promise<void> {
 export async function restart(ctx: Context, app: string): Promise<void> {
   if (!(await isDeployed(ctx, app))) return notDeployed(app);
   await assertEngineReachable(ctx, app);
+  if (ctx.contract.restartBy === "deploy-running-image") return deployRunningImage(ctx, app, undefined);
   await trigger("release-and-deploy", [app]);
+}
+
+/** Dokku 0.30+'s Restart / RestartProcess: `deploy <app> <tag> [<process-type>]`, no release. */
+async function deployRunningImage(ctx: Context, app: string, processType: string | undefined): Promise<void> {
+  const tag = await runningImageTag(ctx, app);
+  if (tag === "") {
+    log.warn("No deployed-image-tag property saved, falling back to full release-and-deploy");
+    await trigger("release-and-deploy", [app]);
+    return;
+  }
+  await trigger("deploy", processType === undefined ? [app, tag] : [app, tag, processType]);
 }
 
 /**
@@ -111,6 +124,7 @@ export async function restart(ctx: Context, app: string): Promise<void> {
  */
 export async function restartProcessType(ctx: Context, app: string, processType: string): Promise<void> {
   if (!(await isDeployed(ctx, app))) return notDeployed(app);
+  if (ctx.contract.restartBy === "deploy-running-image") return deployRunningImage(ctx, app, processType);
   const formation = readFormation(ctx, app, false);
   const count = formation?.get(processType);
   if (formation === undefined || count === undefined) {

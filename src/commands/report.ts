@@ -17,6 +17,7 @@ import { containerSlots, type ContainerSlot } from "../services/containers.ts";
 import type { Context } from "../services/context.ts";
 import { imageOwnsFormation } from "../services/formation.ts";
 import { effectiveRestartPolicy, globalRestartPolicy } from "../services/restart-policy.ts";
+import { appProcfilePath, canScale, computedProcfilePath, globalProcfilePath } from "../services/scale-property.ts";
 import type { ParsedArgs } from "../cli-args.ts";
 
 /** A report row whose value is computed only if it is shown. */
@@ -93,32 +94,31 @@ async function renderApp(
 function appFields(ctx: Context, app: string, infoFlag: string | undefined, states: Map<string, string>): LazyField[] {
   let status: Promise<{ processes: string; running: string }> | undefined;
   const appStatus = () => (status ??= appStatusOf(ctx, app, states));
+  const values: Record<string, () => Promise<string> | string> = {
+    "--deployed": async () => String(await isDeployed(ctx, app)),
+    "--processes": async () => (await appStatus()).processes,
+    "--ps-can-scale": () =>
+      String(ctx.contract.formationStore === "scale-property" ? canScale(ctx, app) : !imageOwnsFormation(ctx, app)),
+    "--ps-restart-policy": () => effectiveRestartPolicy(ctx, app),
+    "--restore": () =>
+      restoreValue(ctx.config.appEnv(app).get("DOKKU_APP_RESTORE"), ctx.props.get(app, "restore"), ctx.props.get(GLOBAL_APP, "restore")),
+    "--running": async () => (await appStatus()).running,
+    "--ps-computed-procfile-path": () => computedProcfilePath(ctx, app),
+    "--ps-global-procfile-path": () => globalProcfilePath(ctx),
+    "--ps-procfile-path": () => appProcfilePath(ctx, app),
+    "--ps-computed-restart-policy": () => effectiveRestartPolicy(ctx, app),
+    "--ps-global-restart-policy": () => globalRestartPolicy(ctx) ?? "",
+    "--ps-stop-timeout-seconds": () => ctx.props.get(app, STOP_TIMEOUT) ?? "",
+    "--ps-global-stop-timeout-seconds": () => ctx.props.get(GLOBAL_APP, STOP_TIMEOUT) ?? "",
+    "--ps-computed-stop-timeout-seconds": () =>
+      computedStopTimeout(ctx.props.get(app, STOP_TIMEOUT), ctx.props.get(GLOBAL_APP, STOP_TIMEOUT), ctx.config.get(app, "DOKKU_DOCKER_STOP_TIMEOUT")),
+    "--ps-global-restore": () => ctx.props.get(GLOBAL_APP, "restore") ?? "",
+  };
+  // The host's Dokku decides which rows there are (and which are info flags / JSON keys only).
+  const { reportFlags, extraReportFlags } = ctx.contract;
   const fields: LazyField[] = [
-    { flag: "--deployed", value: async () => String(await isDeployed(ctx, app)) },
-    { flag: "--processes", value: async () => (await appStatus()).processes },
-    { flag: "--ps-can-scale", value: () => String(!imageOwnsFormation(ctx, app)) },
-    { flag: "--ps-restart-policy", value: () => effectiveRestartPolicy(ctx, app) },
-    {
-      flag: "--restore",
-      value: () =>
-        restoreValue(ctx.config.appEnv(app).get("DOKKU_APP_RESTORE"), ctx.props.get(app, "restore"), ctx.props.get(GLOBAL_APP, "restore")),
-    },
-    { flag: "--running", value: async () => (await appStatus()).running },
-    { flag: "--ps-computed-restart-policy", extra: true, value: () => effectiveRestartPolicy(ctx, app) },
-    { flag: "--ps-global-restart-policy", extra: true, value: () => globalRestartPolicy(ctx) ?? "" },
-    { flag: "--ps-stop-timeout-seconds", extra: true, value: () => ctx.props.get(app, STOP_TIMEOUT) ?? "" },
-    { flag: "--ps-global-stop-timeout-seconds", extra: true, value: () => ctx.props.get(GLOBAL_APP, STOP_TIMEOUT) ?? "" },
-    {
-      flag: "--ps-computed-stop-timeout-seconds",
-      extra: true,
-      value: () =>
-        computedStopTimeout(
-          ctx.props.get(app, STOP_TIMEOUT),
-          ctx.props.get(GLOBAL_APP, STOP_TIMEOUT),
-          ctx.config.get(app, "DOKKU_DOCKER_STOP_TIMEOUT"),
-        ),
-    },
-    { flag: "--ps-global-restore", extra: true, value: () => ctx.props.get(GLOBAL_APP, "restore") ?? "" },
+    ...reportFlags.map((flag) => ({ flag, value: values[flag] as LazyField["value"] })),
+    ...extraReportFlags.map((flag) => ({ flag, extra: true, value: values[flag] as LazyField["value"] })),
   ];
   if (wantsStatusRows(infoFlag)) {
     for (const slot of statusSlots(ctx, app)) {

@@ -1,4 +1,4 @@
-import { assertPsProperty, normalizePropertyValue, parseSetPositionals, type PsProperty } from "../core/ps-properties.ts";
+import { assertGlobalProperty, assertPsProperty, normalizePropertyValue, parseSetPositionals, type PsProperty } from "../core/ps-properties.ts";
 import { log } from "../adapters/log.ts";
 import { GLOBAL_APP } from "../adapters/properties.ts";
 import { listApps, verifyApp } from "../services/apps.ts";
@@ -31,7 +31,8 @@ export async function setCommand(ctx: Context, args: ParsedArgs): Promise<void> 
   const global = args.bool("global");
   const request = parseSetPositionals(args.positionals, global);
   const app = global ? undefined : verifyApp(ctx, request.app);
-  const key = assertPsProperty(request.key);
+  const key = assertPsProperty(request.key, ctx.contract.setProperties);
+  if (global) assertGlobalProperty(key, ctx.contract.globalSetProperties);
   const value = normalizePropertyValue(key, request.value);
 
   if (value === undefined) log.info2Quiet(`Unsetting ${key}`);
@@ -44,6 +45,9 @@ export async function setCommand(ctx: Context, args: ParsedArgs): Promise<void> 
 /** Config variables change as SetMany/UnsetMany change them: `post-config-update` follows a change. */
 async function setForApp(ctx: Context, app: string, key: PsProperty, value: string | undefined): Promise<void> {
   switch (key) {
+    case "procfile-path":
+      setProperty(ctx, app, key, value);
+      return;
     case "restart-policy":
       setAppRestartPolicy(ctx, app, value);
       return;
@@ -67,6 +71,9 @@ async function setForApp(ctx: Context, app: string, key: PsProperty, value: stri
 
 async function setGlobal(ctx: Context, key: PsProperty, value: string | undefined): Promise<void> {
   switch (key) {
+    case "procfile-path":
+      setProperty(ctx, GLOBAL_APP, key, value);
+      return;
     case "restart-policy":
       setGlobalRestartPolicy(ctx, listApps(ctx), value);
       return;
@@ -86,4 +93,10 @@ async function setGlobal(ctx: Context, key: PsProperty, value: string | undefine
       return;
     }
   }
+}
+
+/** A plain ps property (Dokku's PropertyWrite / PropertyDelete). */
+function setProperty(ctx: Context, app: string, key: PsProperty, value: string | undefined): void {
+  if (value === undefined) ctx.props.delete(app, key);
+  else ctx.props.set(app, key, value);
 }

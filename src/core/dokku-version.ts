@@ -10,7 +10,7 @@
  * of it (`0.24` = 0.24.0 … 0.24.x). To support more, add series here
  * (e.g. "0.30", …, "0.38"); messages and install.sh follow.
  */
-export const SUPPORTED_DOKKU_SERIES: readonly string[] = ["0.24"];
+export const SUPPORTED_DOKKU_SERIES: readonly string[] = ["0.24", "0.30", "0.31", "0.32", "0.33", "0.34", "0.35", "0.36", "0.37", "0.38"];
 
 export interface DokkuVersion {
   major: number;
@@ -23,7 +23,8 @@ export interface DokkuVersion {
  * STABLE_VERSION form `0.24.10` too), or undefined when it is not one.
  */
 export function parseDokkuVersion(text: string): DokkuVersion | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?$/.exec(text.trim());
+  // No leading zeros, at most four digits a part (`v01.2.3` is no version).
+  const m = /^v?(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})(?:[-+][0-9A-Za-z.-]+)?$/.exec(text.trim());
   if (!m) return undefined;
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
 }

@@ -19,6 +19,15 @@ export function isValidProcessType(name: string): boolean {
   return name.length <= MAX_PROCESS_TYPE_LENGTH && PROCESS_TYPE.test(name);
 }
 
+/** A Procfile line that is not `type: command` (its 1-based number). */
+export class InvalidProcfileLine extends DokkuError {
+  readonly lineNumber: number;
+  constructor(lineNumber: number) {
+    super(`Invalid Procfile: line ${lineNumber} is not of the form 'process-type: command'`);
+    this.lineNumber = lineNumber;
+  }
+}
+
 const LINE = /^([A-Za-z0-9_-]+):\s*(.+)$/;
 
 /**
@@ -35,9 +44,7 @@ export function parseProcfile(text: string): ProcfileEntry[] {
     if (line === "" || line.startsWith("#")) return;
     const match = LINE.exec(line);
     const lineNumber = index + 1;
-    if (!match) {
-      throw new DokkuError(`Invalid Procfile: line ${lineNumber} is not of the form 'process-type: command'`);
-    }
+    if (!match) throw new InvalidProcfileLine(lineNumber);
     const processType = match[1] as string;
     const command = (match[2] as string).trim();
     if (processType.length > MAX_PROCESS_TYPE_LENGTH) {

@@ -6,7 +6,8 @@ import { assertRestartPolicy } from "./restart-policy.ts";
  * `restore` and `stop-timeout-seconds`). All of them may be set `--global`.
  */
 export const PS_PROPERTIES = ["restart-policy", "restore", "stop-timeout-seconds"] as const;
-export type PsProperty = (typeof PS_PROPERTIES)[number];
+/** Every key some Dokku version's ps:set takes (which ones a host takes: core/dokku-contract.ts). */
+export type PsProperty = (typeof PS_PROPERTIES)[number] | "procfile-path";
 
 /** Largest accepted stop timeout (a day); Docker takes an int32 of seconds. */
 export const MAX_STOP_TIMEOUT_SECONDS = 86_400;
@@ -24,12 +25,17 @@ export function parseSetPositionals(positionals: readonly string[], global: bool
   return { app: positionals[0] ?? "", key: positionals[1] ?? "", value: positionals[2] ?? "" };
 }
 
-export function assertPsProperty(key: string): PsProperty {
+export function assertPsProperty(key: string, valid: readonly string[] = PS_PROPERTIES): PsProperty {
   if (key === "") throw new DokkuError("No property specified");
-  if (!(PS_PROPERTIES as readonly string[]).includes(key)) {
-    throw new DokkuError(`Invalid property specified, valid properties include: ${[...PS_PROPERTIES].sort().join(", ")}`);
+  if (!valid.includes(key)) {
+    throw new DokkuError(`Invalid property specified, valid properties include: ${[...valid].sort().join(", ")}`);
   }
   return key as PsProperty;
+}
+
+/** Dokku's CommandPropertySet: a key that has no global value. */
+export function assertGlobalProperty(key: PsProperty, globalKeys: readonly string[]): void {
+  if (!globalKeys.includes(key)) throw new DokkuError("Property cannot be specified globally");
 }
 
 /**
@@ -41,6 +47,9 @@ export function normalizePropertyValue(key: PsProperty, value: string): string |
   switch (key) {
     case "restart-policy":
       return assertRestartPolicy(value);
+    case "procfile-path":
+      // Dokku 0.30+: stored as given; core-post-extract refuses one outside the source.
+      return value;
     case "restore":
       if (value === "true" || value === "false") return value;
       throw new DokkuError("Invalid restore specified, valid values: true, false");

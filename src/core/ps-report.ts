@@ -1,7 +1,8 @@
 import { DokkuError } from "./errors.ts";
 
 /**
- * Pure pieces of `ps:report` (contract §6.3).
+ * Pure pieces of `ps:report` (contract §6.3). Which flags a host's Dokku
+ * has is core/dokku-contract.ts's; on 0.24:
  *
  * Dokku 0.24 rows (default stdout layout, JSON, info flags):
  *   --deployed --processes --ps-can-scale --ps-restart-policy --restore
@@ -18,16 +19,6 @@ import { DokkuError } from "./errors.ts";
  *                                       Docker's default 10
  *   --ps-global-restore                 `ps:set --global restore` value, "" when unset
  */
-export const EXTRA_REPORT_FLAGS = [
-  "--ps-computed-restart-policy",
-  "--ps-global-restart-policy",
-  "--ps-stop-timeout-seconds",
-  "--ps-global-stop-timeout-seconds",
-  "--ps-computed-stop-timeout-seconds",
-  "--ps-global-restore",
-] as const;
-
-export const BASE_REPORT_FLAGS = ["--deployed", "--processes", "--ps-can-scale", "--ps-restart-policy", "--restore", "--running"] as const;
 
 /** Docker's own `docker stop` grace period when nothing is configured. */
 export const DOCKER_DEFAULT_STOP_TIMEOUT = "10";

@@ -1,6 +1,8 @@
 import { ConfigStore } from "../adapters/config.ts";
 import { pathsFromEnv, type DokkuPaths } from "../adapters/paths.ts";
 import { PropertyStore } from "../adapters/properties.ts";
+import { hostContract } from "../adapters/dokku-version.ts";
+import type { DokkuContract } from "../core/dokku-contract.ts";
 
 /** Everything a command or trigger needs from the host, built once at the edge. */
 export interface Context {
@@ -10,6 +12,8 @@ export interface Context {
   readonly props: PropertyStore;
   /** common's properties: the cached `deployed` flag lives there. */
   readonly commonProps: PropertyStore;
+  /** The ps contract of the host's Dokku (its VERSION file), read when first asked. */
+  readonly contract: DokkuContract;
 }
 
 export function createContext(env: NodeJS.ProcessEnv = process.env): Context {
@@ -19,5 +23,8 @@ export function createContext(env: NodeJS.ProcessEnv = process.env): Context {
     config: new ConfigStore(paths),
     props: new PropertyStore(paths, "ps"),
     commonProps: new PropertyStore(paths, "common"),
+    get contract() {
+      return hostContract(paths);
+    },
   };
 }

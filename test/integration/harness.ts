@@ -13,6 +13,11 @@ import { tempDir } from "../temp.ts";
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DOKKU = join(REPO, "host", "bin", "dokku");
 export const BASE_IMAGE = "dokku-ps/busybox:latest";
+/**
+ * The Dokku version hosts speak unless Host.create is told one
+ * (`DOKKU_PS_HOST_VERSION=0.31.5 npm test` runs the suite on 0.31.5 hosts).
+ */
+export const HOST_VERSION = (process.env["DOKKU_PS_HOST_VERSION"] || "0.24.10").replace(/^v/, "");
 
 export interface RunResult {
   code: number;
@@ -75,31 +80,45 @@ export class Host {
   /** Directory put first on PATH for every command (e.g. another Node.js). */
   private readonly binDir: string | undefined;
 
-  private constructor(root: string, binDir?: string) {
+  /** The Dokku version the host speaks ($DOKKU_LIB_ROOT/VERSION without the `v`). */
+  readonly version: string;
+
+  private constructor(root: string, binDir?: string, version = HOST_VERSION) {
     this.root = root;
+    this.version = version;
     this.binDir = binDir;
     this.home = join(root, "home");
     this.lib = join(root, "lib");
   }
 
   /**
-   * A fresh host with the plugin installed (by `installer`, default the
-   * repo's install.sh); old containers retire at once.
+   * A fresh host (Dokku `version`, default HOST_VERSION) with the plugin
+   * installed (by `installer`, default the repo's install.sh; none with
+   * `plugin: false`); old containers retire at once.
    */
-  static async create(options: { binDir?: string; installer?: string } = {}): Promise<Host> {
+  static async create(options: { binDir?: string; version?: string; plugin?: boolean; installer?: string } = {}): Promise<Host> {
     await requireEngine();
     const root = tempDir("dokku-ps-it-");
     // Commands run as the dokku user (as on Dokku): it must reach the tree.
     chmodSync(root, 0o755);
-    const host = new Host(root, options.binDir);
+    const host = new Host(root, options.binDir, (options.version ?? HOST_VERSION).replace(/^v/, ""));
     // A Dokku host exists before its plugins are installed: the first call
-    // lays out the tree and its VERSION (v0.24.10), which install.sh checks.
-    const init = await host.dokku("version");
-    if (init.code !== 0) throw new Error(`dokku version failed: ${init.stderr}`);
-    const install = await run(options.installer ?? join(REPO, "install.sh"), [], { env: host.env() });
-    if (install.code !== 0) throw new Error(`install.sh failed: ${install.stderr}`);
-    const cfg = await host.dokku("config:set", "--global", "DOKKU_WAIT_TO_RETIRE=0", "DOKKU_DEFAULT_CHECKS_WAIT=0");
-    if (cfg.code !== 0) throw new Error(`config:set --global failed: ${cfg.stderr}`);
+    // lays out the tree and its VERSION, which install.sh checks.
+    const init = await run(DOKKU, ["version"], { env: host.env({ DOKKU_HOST_VERSION: host.version }) });
+    if (init.code !== 0) throw new Error(`host init (${host.version}) failed: ${init.stderr}`);
+    if (options.plugin !== false) {
+      const install = await run(options.installer ?? join(REPO, "install.sh"), [], { env: host.env() });
+      if (install.code !== 0) throw new Error(`install.sh failed: ${install.stderr}`);
+    }
+    // 0.31 reads wait-to-retire from the checks property only.
+    const settings =
+      host.version === "0.24.10"
+        ? [["config:set", "--global", "DOKKU_WAIT_TO_RETIRE=0", "DOKKU_DEFAULT_CHECKS_WAIT=0"]]
+        : [["config:set", "--global", "DOKKU_DEFAULT_CHECKS_WAIT=0"], ["checks:set", "--global", "wait-to-retire", "0"]];
+    for (const argv of settings) {
+      const cfg = await host.dokku(...argv);
+      if (cfg.code !== 0) throw new Error(`${argv.join(" ")} failed: ${cfg.stderr}`);
+    }
     return host;
   }
 

@@ -16,8 +16,8 @@ import { tempDir } from "../temp.ts";
 import { isSupportedDokku, parseDokkuVersion, supportedRange } from "../../src/core/dokku-version.ts";
 
 const INSTALL = join(REPO, "install.sh");
-/** Releases outside the list (0.31.5 while only 0.24.x is in it). */
-const UNSUPPORTED = ["v0.31.5", "v0.23.9", "v1.0.0"].filter((v) => !isSupportedDokku(parseDokkuVersion(v)!));
+/** Releases outside the list. */
+const UNSUPPORTED = ["v0.29.4", "v0.39.0", "v0.23.9", "v1.0.0"].filter((v) => !isSupportedDokku(parseDokkuVersion(v)!));
 
 /** A new host tree as host/ lays it out on first use, nothing installed. */
 async function bareHost(): Promise<{ root: string; env: Record<string, string> }> {

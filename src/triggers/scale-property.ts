@@ -1,0 +1,223 @@
+import { lstatSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { assertAppNameShape } from "../core/app-name.ts";
+import { DokkuError } from "../core/errors.ts";
+import { MAX_FORMATION_FILE_BYTES } from "../core/formation.ts";
+import { InvalidProcfileLine, parseProcfile, procfileCommand } from "../core/procfile.ts";
+import { goBool, parseScaleRequest, renderCurrentScale, sourceProcfilePath } from "../core/scale-property.ts";
+import { ensureDir, exists, readIfExists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
+import { log } from "../adapters/log.ts";
+import { triggerOutput } from "../adapters/plugn.ts";
+import { GLOBAL_APP } from "../adapters/properties.ts";
+import { setPermissions } from "../adapters/system-user.ts";
+import { listApps, verifyApp } from "../services/apps.ts";
+import type { Context } from "../services/context.ts";
+import { clearHotAnswers } from "../services/hot-answers.ts";
+import { effectiveRestartPolicy, writeDockerOptionsPolicy } from "../services/restart-policy.ts";
+import {
+  PROCFILE_PATH,
+  SCALE_OLD,
+  applyScale,
+  currentFormation,
+  currentProcfilePath,
+  deployProcfilePath,
+  hasProcfile,
+  procfileCopyPath,
+  setCanScale,
+} from "../services/scale-property.ts";
+import { scaleSet } from "../commands/scale-property.ts";
+import { restoreValue } from "../core/ps-report.ts";
+
+/**
+ * The triggers of Dokku 0.30+'s ps contract (core ps 0.31.5) that differ
+ * from 0.24's: the formation in the ps property list `scale`, the Procfile
+ * copied from the pushed source.
+ */
+
+/** `post-create <app>`: default restart policy, data dir, `scale` = web=1. */
+export function postCreate(ctx: Context, [app]: string[]): void {
+  verifyApp(ctx, app);
+  writeDockerOptionsPolicy(ctx, app as string, effectiveRestartPolicy(ctx, app as string));
+  ensureDir(ctx.paths.psDataDir(app as string));
+  applyScale(ctx, app as string, [{ processType: "web", quantity: 1 }]);
+}
+
+/**
+ * `pre-deploy <app> <tag>` (0.30–0.34) / `post-release-builder <type> <app> <image>`
+ * (0.35+): every Procfile type joins the formation at 0; types gone from the
+ * Procfile with count 0 move to `scale.old`.
+ */
+export function refreshScale(ctx: Context, app: string | undefined): void {
+  verifyApp(ctx, app);
+  applyScale(ctx, app as string, []);
+}
+
+/**
+ * `install` on Dokku 0.30+: the property root and the data dirs, nothing
+ * else. Unlike core ps it deletes no DOKKU_SCALE and changes no app's
+ * formation, restart policy or restore flag.
+ */
+export function install(ctx: Context): void {
+  ctx.props.setup();
+  ctx.props.repairPermissions();
+  const dataRoot = join(ctx.paths.libRoot, "data", "ps");
+  ensureDir(dataRoot);
+  setPermissions(dataRoot, 0o755);
+  for (const app of listApps(ctx)) {
+    try {
+      ensureDir(ctx.paths.psDataDir(app));
+    } catch (error) {
+      log.warn(`Unable to set up ps for ${app}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/**
+ * `core-post-extract <app> <source-dir>`: the Procfile named by the
+ * procfile-path property (else `Procfile`) copied from the pushed source (or
+ * the app's source image) to `data/ps/<app>/Procfile.<DOKKU_PID>`, or the
+ * `.missing` marker when there is none; then checked. Earlier deploys'
+ * copies are removed first.
+ */
+export async function corePostExtract(ctx: Context, [app, sourceDir]: string[]): Promise<void> {
+  verifyApp(ctx, app);
+  const name = app as string;
+  const procfilePath = sourceProcfilePath(ctx.props.get(name, PROCFILE_PATH), ctx.props.get(GLOBAL_APP, PROCFILE_PATH));
+  const dir = ctx.paths.psDataDir(name);
+  ensureDir(dir);
+  // dokku-ps 0.24's precomputed answers must not outlive a Procfile change.
+  clearHotAnswers(ctx, name);
+  for (const entry of readdirSync(dir)) {
+    if (entry.startsWith("Procfile.")) removeIfExists(join(dir, entry));
+  }
+  const forDeploy = deployProcfilePath(ctx, name);
+  const missing = () => writeFileAtomic(`${forDeploy}.missing`, "", 0o644);
+
+  const sourceImage = (await triggerOutput("git-get-property", [name, "source-image"])).stdout.trim();
+  let text: string | undefined;
+  if (sourceImage === "") {
+    if (!sourceDir) return missing();
+    const repoProcfile = join(sourceDir, procfilePath);
+    const defaultProcfile = join(sourceDir, "Procfile");
+    const bytes = readSourceFile(repoProcfile, procfilePath);
+    if (bytes === undefined) {
+      if (procfilePath !== "Procfile" && exists(defaultProcfile)) removeIfExists(defaultProcfile);
+      return missing();
+    }
+    text = bytes.toString("utf8");
+    writeFileAtomic(forDeploy, bytes, 0o644);
+    if (procfilePath !== "Procfile") writeFileAtomic(defaultProcfile, bytes, 0o644);
+  } else {
+    const { readImageProcfile } = await import("../services/image-formation.ts");
+    const found = await readImageProcfile(ctx, name, sourceImage).catch(() => undefined);
+    if (found === undefined) return missing();
+    text = found.text;
+    writeFileAtomic(forDeploy, text, 0o644);
+  }
+  try {
+    parseProcfile(text);
+  } catch (error) {
+    // procfile-util check's words, as core ps 0.31.5 passes them on.
+    if (error instanceof InvalidProcfileLine) throw new DokkuError(`invalid line in procfile, line ${error.lineNumber}`);
+    throw error;
+  }
+}
+
+/** A file of the pushed source: undefined when absent; a link or special file is refused. */
+function readSourceFile(path: string, shown: string): Buffer | undefined {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return undefined;
+  }
+  if (!stat.isFile()) throw new DokkuError(`${shown} must be a regular file`);
+  if (stat.size > MAX_FORMATION_FILE_BYTES) throw new DokkuError(`${shown} is larger than ${MAX_FORMATION_FILE_BYTES} bytes`);
+  return readFileSync(path);
+}
+
+/**
+ * `core-post-deploy <app> …`: the deploy's Procfile copy becomes the app's
+ * (or, when the source had none, the old copy goes), `scale.old` is
+ * dropped, and the app is one to restore.
+ */
+export async function corePostDeploy(ctx: Context, [app]: string[]): Promise<void> {
+  verifyApp(ctx, app);
+  const name = app as string;
+  const forDeploy = deployProcfilePath(ctx, name);
+  if (exists(forDeploy)) {
+    renameSync(forDeploy, procfileCopyPath(ctx, name));
+  } else if (exists(`${forDeploy}.missing`)) {
+    removeIfExists(`${forDeploy}.missing`);
+    removeIfExists(procfileCopyPath(ctx, name));
+  }
+  ctx.props.delete(name, SCALE_OLD);
+  await ctx.config.changeAppAndNotify(name, "DOKKU_APP_RESTORE", "1");
+}
+
+/** `procfile-exists <app>`: exit 0 when the app has a Procfile. */
+export function procfileExists(ctx: Context, [app]: string[]): void {
+  verifyApp(ctx, app);
+  if (!hasProcfile(ctx, app as string)) throw new DokkuError("Procfile does not exist");
+}
+
+/** `procfile-get-command <app> <type> [port]`: nothing without a Procfile. */
+export function procfileGetCommand(ctx: Context, [app, type, portText]: string[]): void {
+  verifyApp(ctx, app);
+  if (!hasProcfile(ctx, app as string)) return;
+  const port = /^[0-9]+$/.test(portText ?? "") ? Number(portText) : 5000;
+  const text = readIfExists(currentProcfilePath(ctx, app as string));
+  if (text === undefined) throw new DokkuError("No procfile found");
+  const command = procfileCommand(parseProcfile(text), type ?? "", port);
+  if (command) log.out(`${command}\n`);
+}
+
+/** `ps-can-scale <app> <bool>`: whether ps:scale may change the formation (app-json sets false for a `formation` key). */
+export function psCanScale(ctx: Context, [app, value]: string[]): void {
+  verifyApp(ctx, app);
+  setCanScale(ctx, app as string, goBool(value));
+}
+
+/** `ps-current-scale <app>`: `type=count` lines sorted by type, no final newline. */
+export function psCurrentScale(ctx: Context, [app]: string[]): void {
+  verifyApp(ctx, app);
+  log.out(renderCurrentScale(currentFormation(ctx, app as string)));
+}
+
+/** `ps-set-scale <app> <skip-deploy> <clear-existing> <type>=<count>…` (app-json's formation). */
+export async function psSetScale(ctx: Context, [app, skipDeploy, clearExisting, ...tuples]: string[]): Promise<void> {
+  const name = verifyApp(ctx, app);
+  await scaleSet(ctx, name, goBool(skipDeploy), goBool(clearExisting), parseScaleRequest(tuples));
+}
+
+/** `ps-get-property <app> <property>` (0.36+): a computed ps value. */
+export function psGetProperty(ctx: Context, [app, property]: string[]): void {
+  verifyApp(ctx, app);
+  const name = app as string;
+  const values: Record<string, () => string> = {
+    "restart-policy": () => effectiveRestartPolicy(ctx, name),
+    restore: () => restoreValue(ctx.config.appEnv(name).get("DOKKU_APP_RESTORE"), undefined, undefined),
+    "skip-deploy": () => "false",
+    "stop-timeout-seconds": () => ctx.config.get(name, "DOKKU_DOCKER_STOP_TIMEOUT") || "10",
+  };
+  const value = values[property ?? ""];
+  if (!value) throw new DokkuError(`Invalid ps property specified: ${property ?? ""}`);
+  log.out(`${value()}\n`);
+}
+
+/** `post-app-clone-setup` / `post-app-rename-setup <old> <new>`: properties and the data dir follow. */
+export function cloneSetup(ctx: Context, [from, to]: string[], rename: boolean): void {
+  if (!from || !to) return;
+  assertAppNameShape(from);
+  assertAppNameShape(to);
+  if (from === to) throw new DokkuError(`Unable to ${rename ? "rename" : "clone"} ${from} onto itself`);
+  ctx.props.clone(from, to);
+  if (rename) ctx.props.destroy(from);
+  const source = ctx.paths.psDataDir(from);
+  if (!exists(source)) return;
+  ensureDir(ctx.paths.psDataDir(to));
+  for (const entry of readdirSync(source, { withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.startsWith("Procfile")) continue;
+    writeFileAtomic(join(ctx.paths.psDataDir(to), entry.name), readFileSync(join(source, entry.name)), 0o644);
+  }
+}

@@ -1,0 +1,99 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { answersTrigger, contractFor, parseDokkuVersion } from "../../src/core/dokku-contract.ts";
+import { triggerNames } from "../../src/main.ts";
+
+const SHIM_FAST = readFileSync("scripts/shim-fast.sh", "utf8");
+
+test("VERSION text as Dokku's package writes it, and without the v", () => {
+  assert.deepEqual(parseDokkuVersion("v0.31.5\n"), { major: 0, minor: 31, patch: 5 });
+  assert.deepEqual(parseDokkuVersion("0.24.10"), { major: 0, minor: 24, patch: 10 });
+  assert.deepEqual(parseDokkuVersion("v0.35.0-rc1"), { major: 0, minor: 35, patch: 0 });
+  for (const bad of ["", "v0.31", "latest", "v0.31.5 extra", "v01.2.3"]) assert.equal(parseDokkuVersion(bad), undefined, bad);
+});
+
+test("no VERSION file is the 0.24.10 dokku-ps always spoke", () => {
+  const c = contractFor(undefined);
+  assert.equal(c.version, "0.24.10");
+  assert.equal(c.formationStore, "dokku-scale-file");
+});
+
+test("supported: 0.24.x and 0.30.0 to 0.38.x; anything else is refused in one line", () => {
+  for (const v of ["v0.24.0", "v0.24.10", "v0.30.0", "v0.31.5", "v0.35.20", "v0.38.27"]) assert.ok(contractFor(v), v);
+  for (const v of ["v0.23.9", "v0.25.0", "v0.29.4", "v0.39.0", "v1.0.0"]) {
+    assert.throws(() => contractFor(v), /dokku-ps supports Dokku 0\.24\.x and 0\.30\.x–0\.38\.x; this host runs \d+\.\d+\.\d+$/, v);
+  }
+  assert.throws(() => contractFor("garbage"), /Unable to read the Dokku version/);
+});
+
+// 0.24: the trigger executables are exactly the shims in triggers/ (fast ones where triggers/ has the fast shim).
+test("0.24.10: triggers and fast paths are those install.sh always installed", () => {
+  const c = contractFor("v0.24.10");
+  const shims = readdirSync("triggers").filter((name) => c.triggers.includes(name));
+  assert.deepEqual([...c.triggers].sort(), shims.sort());
+  for (const name of c.triggers) {
+    const isFast = readFileSync(`triggers/${name}`, "utf8") === SHIM_FAST;
+    assert.equal(c.fastPathTriggers.includes(name), isFast, name);
+  }
+  assert.deepEqual(c.reportFlags, ["--deployed", "--processes", "--ps-can-scale", "--ps-restart-policy", "--restore", "--running"]);
+  assert.equal(c.stopLine("a"), "Stopping a");
+  assert.equal(c.restartBy, "release-and-deploy");
+});
+
+test("0.31.5: core ps 0.31.5's trigger files, report flags and ps:set keys", () => {
+  const c = contractFor("v0.31.5");
+  assert.equal(c.formationStore, "scale-property");
+  // `ls plugins/available/ps` on real 0.31.5 (transcripts/core-ps-0.31.5.log), less commands/functions/subcommands/triggers/plugin.toml
+  assert.deepEqual(c.triggers, [
+    "app-restart", "core-post-deploy", "core-post-extract", "install", "post-app-clone", "post-app-clone-setup",
+    "post-app-rename", "post-app-rename-setup", "post-create", "post-delete", "post-stop", "pre-deploy",
+    "procfile-exists", "procfile-get-command", "ps-can-scale", "ps-current-scale", "ps-set-scale", "report",
+  ]);
+  assert.deepEqual(c.fastPathTriggers, []);
+  assert.deepEqual(c.reportFlags, [
+    "--deployed", "--processes", "--ps-can-scale", "--ps-computed-procfile-path", "--ps-global-procfile-path",
+    "--ps-procfile-path", "--ps-restart-policy", "--restore", "--running",
+  ]);
+  assert.deepEqual(c.extraReportFlags, []);
+  assert.deepEqual(c.setProperties, ["procfile-path", "restart-policy"]);
+  assert.deepEqual(c.globalSetProperties, ["procfile-path"]);
+  assert.equal(c.stopLine("rdweb"), "Stopping rdweb");
+  assert.equal(c.restartBy, "deploy-running-image");
+  assert.ok(c.startWarnsNotRunning);
+  assert.ok(!answersTrigger(c, "post-extract"));
+});
+
+test("0.35.20: post-release-builder instead of pre-deploy, and `-----> Stopping`", () => {
+  const c = contractFor("v0.35.20");
+  assert.ok(answersTrigger(c, "post-release-builder"));
+  assert.ok(!answersTrigger(c, "pre-deploy"));
+  assert.ok(!answersTrigger(c, "ps-get-property"));
+  assert.equal(c.stopLine("rdweb"), "-----> Stopping rdweb");
+});
+
+test("0.38: ps-get-property (0.36+) and docker-args-process-deploy (0.38.9+)", () => {
+  assert.ok(answersTrigger(contractFor("v0.36.0"), "ps-get-property"));
+  assert.ok(!answersTrigger(contractFor("v0.38.8"), "docker-args-process-deploy"));
+  const c = contractFor("v0.38.27");
+  assert.ok(answersTrigger(c, "docker-args-process-deploy"));
+  assert.ok(answersTrigger(c, "ps-get-property"));
+});
+
+test("every trigger of every supported version has a handler and an executable in triggers/", () => {
+  const shims = new Set(readdirSync("triggers"));
+  for (const v of ["v0.24.10", "v0.30.0", "v0.31.5", "v0.35.20", "v0.36.0", "v0.38.27"]) {
+    for (const name of contractFor(v).triggers) {
+      assert.ok(triggerNames().includes(name), `${v} ${name} handler`);
+      assert.ok(shims.has(name), `${v} ${name} shim`);
+    }
+  }
+});
+
+test("ps:help: 0.31.5's rows as recorded, ending in a line of four spaces", () => {
+  const help = contractFor("v0.31.5").pluginHelp();
+  assert.ok(help.startsWith("Usage: dokku ps[:COMMAND]\n\nManage app processes\n\nAdditional commands:\n"));
+  assert.ok(help.includes("    ps:scale [--skip-deploy] <app> <proc>=<count> [<proc>=<count>...]  Get/Set how many instances of a given process to run\n"));
+  assert.ok(help.includes("    ps:inspect <app>                                                   Displays a sanitized version of docker inspect for an app\n"));
+  assert.ok(help.endsWith("    ps:stop [--parallel count] [--all|<app>]                           Stop an app\n    \n"));
+});
