@@ -140,11 +140,6 @@ dokku_host_init() {
     "$PLUGIN_CORE_PATH" "$PLUGIN_CORE_AVAILABLE_PATH" "$PLUGIN_CORE_ENABLED_PATH"; do
     [[ -d "$dir" ]] || { mkdir -p "$dir" && dokku_host_own "$dir"; }
   done
-  # The Dokku package writes the release it installed here (`v0.24.10` on
-  # 0.24.10, with STABLE_VERSION `0.24.10` beside it); `dokku version` and
-  # dokku-ps's install.sh read it. A new host gets 0.24.10's; one already
-  # there (a test planting another release) is left as it is.
-  [[ -e "$DOKKU_LIB_ROOT/VERSION" ]] || echo "v0.24.10" 2>/dev/null >"$DOKKU_LIB_ROOT/VERSION" || true
   # A real host has run `ps:retire` (cron, every 5 min), whose flock is this
   # plain file: not every entry of data/ps is an app.
   if [[ ! -e "$DOKKU_LIB_ROOT/data/ps/retire" ]]; then
