@@ -382,3 +382,35 @@ test("0.35.20 (over 0.31.5): pre-release-builder/post-release-builder, pre-deplo
     await h35.destroy();
   }
 });
+
+test("upgrade-host 0.24.10 → 0.31.5: cleanup of exited containers, VERSION, core plugins recomposed, checks install migrates DOKKU_WAIT_TO_RETIRE", async () => {
+  const old = await Host.create({ version: "0.24.10", plugin: false });
+  try {
+    const app = await old.createApp("u31");
+    const exited = await execa("docker", ["run", "--network=none", `--label=com.dokku.app-name=${app}`, "dokku-ps/busybox:latest", "true"], { reject: false });
+    assert.equal(exited.exitCode, 0, exited.stderr);
+    const before = await execa("docker", ["ps", "-aq", "--filter", `label=com.dokku.app-name=${app}`]);
+    assert.equal(before.stdout.split("\n").filter(Boolean).length, 1);
+    assert.ok(lstatSync(join(old.lib, "core-plugins", "available", "git")).isSymbolicLink());
+
+    const up = await execa(join(REPO, "host", "bin", "upgrade-host"), ["0.31.5"], { env: old.env(), reject: false, stdin: "ignore", all: true });
+    assert.equal(up.exitCode, 0, up.all);
+    const lines = String(up.all).split("\n");
+    assert.equal(lines[0], "=====> Upgrading Dokku v0.24.10 -> v0.31.5");
+    assert.match(String(up.all), new RegExp(`\n       dokku cleanup: removing exited containers of ${app}: [0-9a-f]{12}\n`));
+    assert.ok(lines.includes("-----> Migrating deprecated global DOKKU_WAIT_TO_RETIRE to checks wait-to-retire property."), up.all);
+    assert.equal(lines.at(-1), "=====> Dokku v0.31.5 installed");
+    assert.equal((await execa("docker", ["ps", "-aq", "--filter", `label=com.dokku.app-name=${app}`])).stdout, "");
+
+    assert.equal((await old.dokku("version")).stdout, "dokku version 0.31.5\n");
+    assert.equal(readFileSync(join(old.lib, "VERSION"), "utf8"), "v0.31.5\n");
+    const git = join(old.lib, "core-plugins", "available", "git");
+    assert.ok(lstatSync(git).isDirectory() && existsSync(join(git, ".core")));
+    assert.ok(existsSync(join(old.lib, "plugins", "enabled", "checks", "checks-get-property")));
+    assert.equal(readFileSync(join(old.lib, "config", "checks", "--global", "wait-to-retire"), "utf8"), "0");
+    assert.doesNotMatch(readFileSync(join(old.home, "ENV"), "utf8"), /DOKKU_WAIT_TO_RETIRE/);
+    assert.equal((await old.dokku("plugin:trigger", "checks-get-property", app, "wait-to-retire")).stdout, "0\n");
+  } finally {
+    await old.destroy();
+  }
+});
