@@ -313,3 +313,17 @@ test("0.31.5: install.sh again and --uninstall leave scale, can-scale and an old
   const back = await installSh();
   assert.equal(back.code, 0, back.stderr);
 });
+
+test("0.31.5: a trigger only 0.24 has (an executable left from before a Dokku upgrade) does nothing; an unknown one is refused", async () => {
+  const app = await host.createApp("v31old");
+  const entry = (args: string[]) =>
+    execa("node", [join(plugin, "dist", "ps.cjs"), "trigger", ...args], { reject: false, stdin: "ignore", env: host.env(), extendEnv: false });
+  for (const old of ["post-extract", "procfile-extract", "procfile-remove", "pre-start"]) {
+    const r = await entry([old, app, "latest"]);
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [0, "", ""], old);
+  }
+  assert.equal(readFileSync(scalePath(app), "utf8"), "web=1\n");
+  const unknown = await entry(["no-such-trigger", app]);
+  assert.equal(unknown.exitCode, 1);
+  assert.equal(unknown.stderr, " !     Invalid plugin trigger call: no-such-trigger");
+});
