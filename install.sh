@@ -7,6 +7,10 @@
 #   DOKKU_ROOT=/x/home DOKKU_LIB_ROOT=/x/lib ./install.sh
 #   sudo ./install.sh --uninstall      # put Dokku's core ps back
 #
+# Which trigger executables it installs depends on the host's Dokku
+# ($DOKKU_LIB_ROOT/VERSION, see src/core/dokku-contract.ts): run it again
+# after upgrading Dokku (the package upgrade keeps the plugin as it was).
+#
 # All or nothing: the new plugin is staged next to the old one and its
 # `install` trigger (which only adopts data) runs from the stage first; only
 # then is it swapped in. A failure at any step puts back what was there

@@ -10,7 +10,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -326,4 +326,24 @@ test("0.31.5: a trigger only 0.24 has (an executable left from before a Dokku up
   const unknown = await entry(["no-such-trigger", app]);
   assert.equal(unknown.exitCode, 1);
   assert.equal(unknown.stderr, " !     Invalid plugin trigger call: no-such-trigger");
+});
+
+test("0.31.5: core-post-extract copies no file through a link in the pushed source", async () => {
+  const app = await host.createApp("v31link");
+  assert.equal((await host.dokku("ps:set", app, "procfile-path", "deploy/Procfile")).code, 0);
+  const src = sourceDir({});
+  try {
+    symlinkSync("/etc", join(src, "deploy"));
+    const viaDir = await fire("core-post-extract", [app, src]);
+    assert.notEqual(viaDir.code, 0);
+    assert.match(viaDir.stderr, /deploy\/Procfile must be a regular file in the app's source/);
+    assert.equal((await host.dokku("ps:set", app, "procfile-path")).code, 0);
+    symlinkSync("/etc/passwd", join(src, "Procfile"));
+    const viaFile = await fire("core-post-extract", [app, src]);
+    assert.notEqual(viaFile.code, 0);
+    assert.match(viaFile.stderr, /Procfile must be a regular file/);
+    assert.ok(!existsSync(dataPath(app, `Procfile.${DOKKU_PID}`)));
+  } finally {
+    rmSync(src, { recursive: true, force: true });
+  }
 });
