@@ -9,6 +9,9 @@
 #
 # Only on a Dokku dokku-ps supports ($DOKKU_LIB_ROOT/VERSION; the list:
 # src/core/dokku-version.ts): on any other, one line and exit 1, nothing changed.
+# Which trigger executables it installs depends on the host's Dokku
+# ($DOKKU_LIB_ROOT/VERSION, see src/core/dokku-contract.ts): run it again
+# after upgrading Dokku (the package upgrade keeps the plugin as it was).
 #
 # All or nothing: the new plugin is staged next to the old one and its
 # `install` trigger (which only adopts data) runs from the stage first; only

@@ -97,9 +97,8 @@ export async function corePostExtract(ctx: Context, [app, sourceDir]: string[]):
   let text: string | undefined;
   if (sourceImage === "") {
     if (!sourceDir) return missing();
-    const repoProcfile = join(sourceDir, procfilePath);
     const defaultProcfile = join(sourceDir, "Procfile");
-    const bytes = readSourceFile(repoProcfile, procfilePath);
+    const bytes = readSourceFile(sourceDir, procfilePath);
     if (bytes === undefined) {
       if (procfilePath !== "Procfile" && exists(defaultProcfile)) removeIfExists(defaultProcfile);
       return missing();
@@ -123,8 +122,26 @@ export async function corePostExtract(ctx: Context, [app, sourceDir]: string[]):
   }
 }
 
-/** A file of the pushed source: undefined when absent; a link or special file is refused. */
-function readSourceFile(path: string, shown: string): Buffer | undefined {
+/**
+ * A file of the pushed source: undefined when absent; a link or special file
+ * is refused, and so is a path through a linked directory (app authors
+ * control the tree: a link must not make ps copy a host file).
+ */
+function readSourceFile(root: string, relativePath: string): Buffer | undefined {
+  const parts = relativePath.split("/");
+  let dir = root;
+  for (const part of parts.slice(0, -1)) {
+    dir = join(dir, part);
+    let st;
+    try {
+      st = lstatSync(dir);
+    } catch {
+      return undefined;
+    }
+    if (!st.isDirectory()) throw new DokkuError(`${relativePath} must be a regular file in the app's source`);
+  }
+  const path = join(root, relativePath);
+  const shown = relativePath;
   let stat;
   try {
     stat = lstatSync(path);

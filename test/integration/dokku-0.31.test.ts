@@ -10,7 +10,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -312,4 +312,38 @@ test("0.31.5: install.sh again and --uninstall leave scale, can-scale and an old
   assert.ok(existsSync(dataPath(app, "Procfile")), "the Procfile copy core ps reads stays");
   const back = await installSh();
   assert.equal(back.code, 0, back.stderr);
+});
+
+test("0.31.5: a trigger only 0.24 has (an executable left from before a Dokku upgrade) does nothing; an unknown one is refused", async () => {
+  const app = await host.createApp("v31old");
+  const entry = (args: string[]) =>
+    execa("node", [join(plugin, "dist", "ps.cjs"), "trigger", ...args], { reject: false, stdin: "ignore", env: host.env(), extendEnv: false });
+  for (const old of ["post-extract", "procfile-extract", "procfile-remove", "pre-start"]) {
+    const r = await entry([old, app, "latest"]);
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [0, "", ""], old);
+  }
+  assert.equal(readFileSync(scalePath(app), "utf8"), "web=1\n");
+  const unknown = await entry(["no-such-trigger", app]);
+  assert.equal(unknown.exitCode, 1);
+  assert.equal(unknown.stderr, " !     Invalid plugin trigger call: no-such-trigger");
+});
+
+test("0.31.5: core-post-extract copies no file through a link in the pushed source", async () => {
+  const app = await host.createApp("v31link");
+  assert.equal((await host.dokku("ps:set", app, "procfile-path", "deploy/Procfile")).code, 0);
+  const src = sourceDir({});
+  try {
+    symlinkSync("/etc", join(src, "deploy"));
+    const viaDir = await fire("core-post-extract", [app, src]);
+    assert.notEqual(viaDir.code, 0);
+    assert.match(viaDir.stderr, /deploy\/Procfile must be a regular file in the app's source/);
+    assert.equal((await host.dokku("ps:set", app, "procfile-path")).code, 0);
+    symlinkSync("/etc/passwd", join(src, "Procfile"));
+    const viaFile = await fire("core-post-extract", [app, src]);
+    assert.notEqual(viaFile.code, 0);
+    assert.match(viaFile.stderr, /Procfile must be a regular file/);
+    assert.ok(!existsSync(dataPath(app, `Procfile.${DOKKU_PID}`)));
+  } finally {
+    rmSync(src, { recursive: true, force: true });
+  }
 });
