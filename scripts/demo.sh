@@ -18,7 +18,14 @@ HOST_VERSION="${DOKKU_VERSION:-0.24.10}"
 HOST_VERSION="${HOST_VERSION#v}"
 dokku() { "$REPO/host/bin/dokku" "$@"; }
 cleanup() {
-  [[ "${KEEP:-}" == 1 ]] && { echo "(kept $WORK and the $APP containers)"; return; }
+  if [[ "${KEEP:-}" == 1 ]]; then
+    echo
+    echo "Kept the host in $WORK and the $APP containers. Reach it with (from $REPO):"
+    echo "  DOKKU_ROOT=$DOKKU_ROOT DOKKU_LIB_ROOT=$DOKKU_LIB_ROOT host/bin/dokku ps:report $APP"
+    echo "Remove it with:"
+    echo "  docker rm -f \$(docker ps -aq --filter label=com.dokku.app-name=$APP); docker rmi -f dokku/$APP:latest; rm -rf $WORK"
+    return
+  fi
   docker rm -f $(docker ps -aq --filter "label=com.dokku.app-name=$APP") >/dev/null 2>&1 || true
   docker rmi -f "dokku/$APP:latest" >/dev/null 2>&1 || true
   rm -rf "$WORK"
