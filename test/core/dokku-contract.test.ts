@@ -39,6 +39,7 @@ test("0.24.10: triggers and fast paths are those install.sh always installed", (
   assert.deepEqual(c.reportFlags, ["--deployed", "--processes", "--ps-can-scale", "--ps-restart-policy", "--restore", "--running"]);
   assert.equal(c.stopLine("a"), "Stopping a");
   assert.equal(c.restartBy, "release-and-deploy");
+  assert.equal(c.restoreHook, "pre-restore");
 });
 
 test("0.31.5: core ps 0.31.5's trigger files, report flags and ps:set keys", () => {
@@ -60,6 +61,7 @@ test("0.31.5: core ps 0.31.5's trigger files, report flags and ps:set keys", () 
   assert.deepEqual(c.globalSetProperties, ["procfile-path"]);
   assert.equal(c.stopLine("rdweb"), "Stopping rdweb");
   assert.equal(c.restartBy, "deploy-running-image");
+  assert.equal(c.restoreHook, "scheduler-pre-restore");
   assert.ok(c.startWarnsNotRunning);
   assert.ok(!answersTrigger(c, "post-extract"));
 });
