@@ -156,9 +156,14 @@ function restoreDisabledBy(ctx: Context, app: string): string | undefined {
 
 /** Dokku's Restore (§6.5). */
 export async function restore(ctx: Context, app: string): Promise<void> {
-  await fireWrapped("Error running pre-restore", "pre-restore", [ctx.config.scheduler(app), app]);
+  const hook = ctx.contract.restoreHook;
+  await fireWrapped(`Error running ${hook}`, hook, [ctx.config.scheduler(app), app]);
   log.info1("Clearing potentially invalid proxy configuration");
-  await fireWrapped("Error clearing proxy config", "proxy-clear-config", [app]);
+  if (hook === "scheduler-pre-restore") {
+    await fireWrapped("Error clearing proxy config", "proxy-clear-config", [app]).catch((error) => log.warn((error as Error).message));
+  } else {
+    await fireWrapped("Error clearing proxy config", "proxy-clear-config", [app]);
+  }
   if (!(await isDeployed(ctx, app))) return notDeployed(app);
   const disabledBy = restoreDisabledBy(ctx, app);
   if (disabledBy) {

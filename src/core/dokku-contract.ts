@@ -49,6 +49,13 @@ export interface DokkuContract {
    * 0.30+ a `deploy <app> <running tag> [<process-type>]` (no release).
    */
   readonly restartBy: "release-and-deploy" | "deploy-running-image";
+  /**
+   * ps:restore's per-app hook: 0.24 `pre-restore <scheduler> <app>` (a
+   * failure stops the restore, as does proxy-clear-config's); 0.30+
+   * `scheduler-pre-restore <scheduler> <app>`, proxy-clear-config's failure
+   * only warned about.
+   */
+  readonly restoreHook: "pre-restore" | "scheduler-pre-restore";
   /** 0.30+'s ps:start warns `App has been detected as not running, releasing`. */
   readonly startWarnsNotRunning: boolean;
   /** `ps:help`. */
@@ -156,6 +163,7 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     setProperties: ["procfile-path", "restart-policy"],
     globalSetProperties: ["procfile-path"],
     restartBy: "deploy-running-image",
+    restoreHook: "scheduler-pre-restore",
     startWarnsNotRunning: true,
     stopLine: atLeast(v, 35) ? (app) => `-----> Stopping ${app}` : (app) => `Stopping ${app}`,
     pluginHelp: () => renderPluginHelp(COMMAND_ROWS_0_31, "    \n"),
@@ -174,6 +182,7 @@ function contract024(text: string): DokkuContract {
     setProperties: ["restart-policy", "restore", "stop-timeout-seconds"],
     globalSetProperties: ["restart-policy", "restore", "stop-timeout-seconds"],
     restartBy: "release-and-deploy",
+    restoreHook: "pre-restore",
     startWarnsNotRunning: false,
     stopLine: (app) => `Stopping ${app}`,
     pluginHelp: () => renderPluginHelp(COMMAND_ROWS),

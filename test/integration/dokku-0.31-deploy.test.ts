@@ -110,6 +110,11 @@ test("0.31.5: ps:stop, ps:start and ps:restart as core ps 0.31.5's", async () =>
   const running = await host.dokku("ps:start", app);
   assert.equal(running.code, 0);
   assert.match(running.stderr, new RegExp(` !     App ${app} already running\n`));
+  // ps:restore: the scheduler's scheduler-pre-restore (0.31's hook), then start.
+  const restore = await host.dokku("ps:restore", app);
+  assert.equal(restore.code, 0, restore.stderr);
+  assert.equal(restore.stdout, "-----> Clearing potentially invalid proxy configuration\n-----> Starting app\n");
+  assert.match(restore.stderr, new RegExp(` !     App ${app} already running\n`));
   const restart = await host.dokku("ps:restart", app);
   assert.equal(restart.code, 0, restart.stderr);
   assert.ok(!/Releasing/.test(restart.stdout), "ps:restart deploys the running image, no release");
