@@ -229,9 +229,16 @@ export function dokkuUser(): { uid: number; gid: number } {
   return cachedUser;
 }
 
-/** A git work tree with the given files committed on `main`. */
+/** Work trees made by workTree, removed when the test process exits. */
+const workTrees: string[] = [];
+process.once("exit", () => {
+  for (const dir of workTrees) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A git work tree with the given files committed on `main` (removed at exit). */
 export async function workTree(files: Record<string, string>): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "dokku-ps-src-"));
+  workTrees.push(dir);
   await commitFiles(dir, files, true);
   return dir;
 }
