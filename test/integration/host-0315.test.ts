@@ -135,6 +135,13 @@ test("a new host is 0.24.10 and writes VERSION; DOKKU_HOST_VERSION=0.31.5 makes 
   }
 });
 
+test("0.31.5 apps:create: domains disables the app vhost without a global VHOST (NO_VHOST=1), as the record shows", async () => {
+  const app = host.appName("d31");
+  const r = await host.dokku("apps:create", app);
+  assert.deepEqual([r.code, r.stdout], [0, `-----> Creating ${app}...\n-----> Global server virtual host not set, disabling app vhost...\n`]);
+  assert.match(readFileSync(join(host.home, app, "ENV"), "utf8"), /^NO_VHOST="1"$/m);
+});
+
 test("0.31.5 push: trigger order, the formation from ps-current-scale (web first), deploy output as the record's", async () => {
   const app = await host.createApp("p31");
   const from = calls().length;
