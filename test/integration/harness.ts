@@ -246,7 +246,7 @@ export function dokkuUser(): { uid: number; gid: number } {
   return cachedUser;
 }
 
-/** A git work tree with the given files committed on `main`. */
+/** A git work tree with the given files committed on `main` (removed at exit). */
 export async function workTree(files: Record<string, string>): Promise<string> {
   // A push starts in the work tree: root's and private (0700, tempDir's
   // mode), as an operator's checkout under /root is; the dokku user cannot

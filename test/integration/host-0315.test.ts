@@ -135,6 +135,13 @@ test("a new host is 0.24.10 and writes VERSION; DOKKU_HOST_VERSION=0.31.5 makes 
   }
 });
 
+test("0.31.5 apps:create: domains disables the app vhost without a global VHOST (NO_VHOST=1), as the record shows", async () => {
+  const app = host.appName("d31");
+  const r = await host.dokku("apps:create", app);
+  assert.deepEqual([r.code, r.stdout], [0, `-----> Creating ${app}...\n-----> Global server virtual host not set, disabling app vhost...\n`]);
+  assert.match(readFileSync(join(host.home, app, "ENV"), "utf8"), /^NO_VHOST="1"$/m);
+});
+
 test("0.31.5 push: trigger order, the formation from ps-current-scale (web first), deploy output as the record's", async () => {
   const app = await host.createApp("p31");
   const from = calls().length;
@@ -429,4 +436,22 @@ test("upgrade-host 0.24.10 → 0.31.5: cleanup of exited containers, VERSION, co
   } finally {
     await old.destroy();
   }
+});
+
+test("0.31.5 scheduler-stop stops the running CONTAINER* containers; with true registers them for retiring and removes them", async () => {
+  const app = await host.createApp("s31");
+  const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\n" }));
+  assert.equal((await push(app, src)).code, 0);
+  const [web] = await deployedContainers(app);
+  assert.ok(web?.running);
+  const stop = await host.dokku("plugin:trigger", "scheduler-stop", "docker-local", app);
+  assert.deepEqual([stop.code, stop.stdout, stop.stderr], [0, "", ""]);
+  const stopped = (await deployedContainers(app, true)).find((c) => c.id === web!.id);
+  assert.equal(stopped?.running, false);
+  assert.equal(stopped?.restartPolicy.Name, "no");
+  assert.ok(existsSync(join(host.home, app, "CONTAINER.web.1")));
+  const remove = await host.dokku("plugin:trigger", "scheduler-stop", "docker-local", app, "true");
+  assert.equal(remove.code, 0, remove.stderr);
+  assert.ok(!(await deployedContainers(app, true)).some((c) => c.id === web!.id));
+  assert.match(readFileSync(join(host.lib, "data", "scheduler-docker-local", "dead-containers"), "utf8"), new RegExp(`^${app} ${web!.id} \\d+$`, "m"));
 });
