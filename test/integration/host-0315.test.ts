@@ -455,3 +455,16 @@ test("0.31.5 scheduler-stop stops the running CONTAINER* containers; with true r
   assert.ok(!(await deployedContainers(app, true)).some((c) => c.id === web!.id));
   assert.match(readFileSync(join(host.lib, "data", "scheduler-docker-local", "dead-containers"), "utf8"), new RegExp(`^${app} ${web!.id} \\d+$`, "m"));
 });
+
+test("0.31.5 scheduler-pre-restore: docker's --format/--quiet warning, and no renamed-aside container is removed (the ids never match)", async () => {
+  const app = await host.createApp("x31");
+  const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\n" }));
+  assert.equal((await push(app, src)).code, 0);
+  assert.equal((await host.dokku("plugin:trigger", "scheduler-deploy", "docker-local", app, "latest", "")).code, 0);
+  const aside = (await deployedContainers(app, true)).filter((c) => /\.web\.1\.\d+$/.test(c.name));
+  assert.equal(aside.length, 1);
+  const r = await host.dokku("plugin:trigger", "scheduler-pre-restore", "docker-local", app);
+  assert.equal(r.code, 0);
+  assert.equal(r.stderr.trim(), "WARNING: Ignoring custom format, because both --format and --quiet are set.");
+  assert.ok((await deployedContainers(app, true)).some((c) => c.id === aside[0]!.id));
+});
