@@ -455,3 +455,33 @@ test("0.31.5 scheduler-stop stops the running CONTAINER* containers; with true r
   assert.ok(!(await deployedContainers(app, true)).some((c) => c.id === web!.id));
   assert.match(readFileSync(join(host.lib, "data", "scheduler-docker-local", "dead-containers"), "utf8"), new RegExp(`^${app} ${web!.id} \\d+$`, "m"));
 });
+
+test("0.31.5 scheduler-pre-restore: docker's --format/--quiet warning, and no renamed-aside container is removed (the ids never match)", async () => {
+  const app = await host.createApp("x31");
+  const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\n" }));
+  assert.equal((await push(app, src)).code, 0);
+  assert.equal((await host.dokku("plugin:trigger", "scheduler-deploy", "docker-local", app, "latest", "")).code, 0);
+  const aside = (await deployedContainers(app, true)).filter((c) => /\.web\.1\.\d+$/.test(c.name));
+  assert.equal(aside.length, 1);
+  const r = await host.dokku("plugin:trigger", "scheduler-pre-restore", "docker-local", app);
+  assert.equal(r.code, 0);
+  assert.equal(r.stderr.trim(), "WARNING: Ignoring custom format, because both --format and --quiet are set.");
+  assert.ok((await deployedContainers(app, true)).some((c) => c.id === aside[0]!.id));
+});
+
+test("0.31.5 a container that fails its check fails the deploy; it is stopped, recorded as failed and registered for retiring", async () => {
+  const app = await host.createApp("k31");
+  assert.equal((await host.dokku("config:set", "--no-restart", app, "DOKKU_DEFAULT_CHECKS_WAIT=1")).code, 0);
+  const src = await source(dockerfileApp({ Procfile: "web: sh -c 'exit 3'\n" }));
+  const r = await push(app, src);
+  assert.notEqual(r.code, 0);
+  assert.ok(r.lines.includes(" !     Could not start due to 1 failed checks (web.1)"), r.lines.join("\n"));
+  assert.ok(r.lines.includes(`\x1b[1G=====> Start of ${app} container output (web.1)`));
+  assert.ok(!r.lines.some((l) => l.includes("Running post-deploy")));
+  const failed = readFileSync(join(host.lib, "data", "scheduler-docker-local", app, "failed-containers"), "utf8").trim().split(" ");
+  assert.equal(failed[1], "web.1");
+  const c = (await deployedContainers(app, true)).find((x) => x.id === failed[0]);
+  assert.equal(c?.running, false);
+  assert.ok(!existsSync(join(host.home, app, "CONTAINER.web.1")));
+  assert.match(readFileSync(join(host.lib, "data", "scheduler-docker-local", "dead-containers"), "utf8"), new RegExp(`^${app} ${failed[0]} \\d+$`, "m"));
+});
