@@ -28,7 +28,9 @@ getent group docker >/dev/null || groupadd --system docker
 id -nG dokku | tr ' ' '\n' | grep -qx docker || usermod -aG docker dokku
 bash scripts/start-dockerd.sh
 
-if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+# A node_modules that is a symlink is a tree shared with other checkouts
+# (git worktrees): never `npm ci` through it (that empties the shared tree).
+if [[ ! -e node_modules || (! -L node_modules && package-lock.json -nt node_modules/.package-lock.json) ]]; then
   echo "-----> Installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -19,20 +19,25 @@ import { DOKKU, Host, REPO, chownTree, cleanEnv, commitFiles, deployedContainers
 let host: Host;
 const sources: string[] = [];
 
-before(async () => {
-  host = await Host.create({ version: "0.31.5", plugin: false });
-  // As Dokku 0.31.5 installs its core ps: a real core-plugins/available/ps
-  // with a `.core` marker, linked from plugins/available and enabled.
-  const core = join(host.lib, "core-plugins", "available", "ps");
+/** Places the core ps stand-in as Dokku 0.31+ installs core plugins. */
+function placeCorePs(h: Host): void {
+  // A real core-plugins/available/ps with a `.core` marker, linked from
+  // plugins/available and enabled in both trees.
+  const core = join(h.lib, "core-plugins", "available", "ps");
   cpSync(join(REPO, "test", "fixtures", "core-ps-031"), core, { recursive: true });
   writeFileSync(join(core, ".core"), "");
   chownTree(core);
   for (const [target, link] of [
-    [core, join(host.lib, "plugins", "available", "ps")],
-    [core, join(host.lib, "core-plugins", "enabled", "ps")],
-    [join(host.lib, "plugins", "available", "ps"), join(host.lib, "plugins", "enabled", "ps")],
+    [core, join(h.lib, "plugins", "available", "ps")],
+    [core, join(h.lib, "core-plugins", "enabled", "ps")],
+    [join(h.lib, "plugins", "available", "ps"), join(h.lib, "plugins", "enabled", "ps")],
   ] as const)
     symlinkSync(target, link);
+}
+
+before(async () => {
+  host = await Host.create({ version: "0.31.5", plugin: false });
+  placeCorePs(host);
 });
 after(async () => {
   await host?.destroy();
@@ -46,14 +51,14 @@ async function source(files: Record<string, string>): Promise<string> {
 }
 
 /** The stand-in's call log since `from` (a line count). */
-function calls(from = 0): string[] {
-  const file = join(host.lib, "data", "ps", "calls.log");
+function calls(from = 0, h: Host = host): string[] {
+  const file = join(h.lib, "data", "ps", "calls.log");
   return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).slice(from) : [];
 }
 
 /** A push's text (both streams, in order) without git's and docker build's own lines. */
-async function push(app: string, dir: string): Promise<{ code: number; lines: string[] }> {
-  const r = await host.combined(["git", "-c", "protocol.ext.allow=always", "push", `ext::${DOKKU} %S ${app}`, "HEAD:main"], dir);
+async function push(app: string, dir: string, h: Host = host): Promise<{ code: number; lines: string[] }> {
+  const r = await h.combined(["git", "-c", "protocol.ext.allow=always", "push", `ext::${DOKKU} %S ${app}`, "HEAD:main"], dir);
   const lines = r.text
     .split("\n")
     .filter((l) => l.startsWith("remote: "))
@@ -64,6 +69,20 @@ async function push(app: string, dir: string): Promise<{ code: number; lines: st
 }
 
 const pad = (s: string) => s.padEnd(87, " ");
+
+/**
+ * Compares a push's lines with the expected ones stream by stream: stdout
+ * lines (the ESC[1G-prefixed ones, sed'ed on their way as in Dokku) in order,
+ * stderr lines in order; how the two interleave is up to that sed, in Dokku
+ * as here.
+ */
+function assertStreams(actual: string[], expected: string[]): void {
+  const norm = (l: string) => l.replace(/\.upcoming-\d+ /, ".upcoming-N ");
+  const out = (ls: string[]) => ls.map(norm).filter((l) => l.startsWith("\x1b[1G"));
+  const err = (ls: string[]) => ls.map(norm).filter((l) => !l.startsWith("\x1b[1G"));
+  assert.deepEqual(out(actual), out(expected));
+  assert.deepEqual(err(actual), err(expected));
+}
 const PREFLIGHT = (slot: string, app: string) => [
   `\x1b[1G       Attempting pre-flight checks (${slot})`,
   `\x1b[1G${pad("-----> Executing 1 healthchecks")}`,
@@ -123,8 +142,8 @@ test("0.31.5 push: trigger order, the formation from ps-current-scale (web first
   const first = await push(app, src);
   assert.equal(first.code, 0, first.lines.join("\n"));
   const running = await deployedContainers(app);
-  assert.deepEqual(
-    first.lines.map((l) => l.replace(/\.upcoming-\d+ /, ".upcoming-N ")),
+  assertStreams(
+    first.lines,
     [
       "\x1b[1G-----> Cleaning up...",
       `\x1b[1G-----> Building ${app} from Dockerfile`,
@@ -322,4 +341,110 @@ test("0.31.5 config:set restarts through release-and-deploy (pre-deploy again); 
   assert.ok(calls(from).includes(`scheduler-deploy docker-local ${app} latest worker`));
   assert.ok(!calls(from).some((l) => l.startsWith("pre-deploy ")));
   assert.deepEqual((await deployedContainers(app)).map((c) => c.dyno).sort(), ["web.1", "worker.1"]);
+});
+
+test("0.35.20 (over 0.31.5): pre-release-builder/post-release-builder, pre-deploy only for a plugin that still has it (deprecated), unpadded checks", async () => {
+  const h35 = await Host.create({ version: "0.35.20", plugin: false });
+  try {
+    placeCorePs(h35);
+    const app = await h35.createApp("v35");
+    const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n" }));
+    const r = await push(app, src, h35);
+    assert.equal(r.code, 0, r.lines.join("\n"));
+    const web = (await deployedContainers(app))[0]!;
+    const expected = [
+      "\x1b[1G-----> Cleaning up...",
+      `\x1b[1G-----> Building ${app} from Dockerfile`,
+      " !     Deprecated: please upgrade plugin to use 'pre-build' plugin trigger instead of pre-build-dockerfile",
+      " !     Deprecated: please upgrade plugin to use 'post-build' plugin trigger instead of post-build-dockerfile",
+      `\x1b[1G-----> Releasing ${app}...`,
+      " !     Deprecated: please upgrade plugin to use 'pre-release-builder' plugin trigger instead of pre-release-dockerfile",
+      "\x1b[1G-----> Checking for predeploy task",
+      "\x1b[1G       No predeploy task found, skipping",
+      "\x1b[1G-----> Checking for release task",
+      "\x1b[1G       No release task found, skipping",
+      "\x1b[1G-----> Checking for first deploy postdeploy task",
+      "\x1b[1G       No first deploy postdeploy task found, skipping",
+      " !     Deprecated: please upgrade plugin to use 'pre-release-builder' plugin trigger instead of pre-deploy",
+      "\x1b[1G=====> Processing deployment checks",
+      "\x1b[1m\x1b[31m !     \x1b[0m\x1b[0mNo healthchecks found in app.json for web process type",
+      "\x1b[1G       No web healthchecks found in app.json. Simple container checks will be performed.",
+      "\x1b[1G       For more efficient zero downtime deployments, add healthchecks to your app.json. See https://dokku.com/docs/deployment/zero-downtime-deploys/ for examples",
+      `\x1b[1G-----> Deploying ${app} via the docker-local scheduler...`,
+      "\x1b[1G-----> Deploying web (count=1)",
+      "\x1b[1G       Attempting pre-flight checks (web.1)",
+      "\x1b[1G-----> Executing 2 healthchecks",
+      "\x1b[1G       Running healthcheck name='default' type='uptime' uptime=0",
+      "\x1b[1G       Running healthcheck name='port listening check' attempts=3 port=5000 retries=2 timeout=5 type='listening' wait=5",
+      "\x1b[1G       Healthcheck succeeded name='default'",
+      "\x1b[1G       Healthcheck succeeded name='port listening check'",
+      "\x1b[1G       All checks successful (web.1)",
+      `\x1b[1G=====> Start of ${app} container output (${web.id.slice(0, 12)} web.1)`,
+      `\x1b[1G=====> End of ${app} container output (${web.id.slice(0, 12)} web.1)`,
+      "\x1b[1G-----> Deploying worker (count=0)",
+      "\x1b[1G-----> Running post-deploy",
+      "\x1b[1G-----> Renaming containers",
+      `\x1b[1G       Renaming container ${app}.web.1.upcoming-N (${web.id.slice(0, 12)}) to ${app}.web.1`,
+      "\x1b[1G-----> Checking for postdeploy task",
+      "\x1b[1G       No postdeploy task found, skipping",
+      "\x1b[1G=====> Application deployed:",
+      "\x1b[1G",
+    ];
+    assertStreams(r.lines, expected);
+    const names = calls(0, h35).map((l) => l.split(" ")[0]);
+    const order = names.filter((n) => ["pre-release-dockerfile", "post-release-builder", "ps-can-scale", "pre-deploy", "scheduler-deploy"].includes(n!));
+    assert.deepEqual(order, ["pre-release-dockerfile", "ps-can-scale", "post-release-builder", "pre-deploy", "scheduler-deploy"]);
+  } finally {
+    await h35.destroy();
+  }
+});
+
+test("upgrade-host 0.24.10 → 0.31.5: cleanup of exited containers, VERSION, core plugins recomposed, checks install migrates DOKKU_WAIT_TO_RETIRE", async () => {
+  const old = await Host.create({ version: "0.24.10", plugin: false });
+  try {
+    const app = await old.createApp("u31");
+    const exited = await execa("docker", ["run", "--network=none", `--label=com.dokku.app-name=${app}`, "dokku-ps/busybox:latest", "true"], { reject: false });
+    assert.equal(exited.exitCode, 0, exited.stderr);
+    const before = await execa("docker", ["ps", "-aq", "--filter", `label=com.dokku.app-name=${app}`]);
+    assert.equal(before.stdout.split("\n").filter(Boolean).length, 1);
+    assert.ok(lstatSync(join(old.lib, "core-plugins", "available", "git")).isSymbolicLink());
+
+    const up = await execa(join(REPO, "host", "bin", "upgrade-host"), ["0.31.5"], { env: old.env(), reject: false, stdin: "ignore", all: true });
+    assert.equal(up.exitCode, 0, up.all);
+    const lines = String(up.all).split("\n");
+    assert.equal(lines[0], "=====> Upgrading Dokku v0.24.10 -> v0.31.5");
+    assert.match(String(up.all), new RegExp(`\n       dokku cleanup: removing exited containers of ${app}: [0-9a-f]{12}\n`));
+    assert.ok(lines.includes("-----> Migrating deprecated global DOKKU_WAIT_TO_RETIRE to checks wait-to-retire property."), up.all);
+    assert.equal(lines.at(-1), "=====> Dokku v0.31.5 installed");
+    assert.equal((await execa("docker", ["ps", "-aq", "--filter", `label=com.dokku.app-name=${app}`])).stdout, "");
+
+    assert.equal((await old.dokku("version")).stdout, "dokku version 0.31.5\n");
+    assert.equal(readFileSync(join(old.lib, "VERSION"), "utf8"), "v0.31.5\n");
+    const git = join(old.lib, "core-plugins", "available", "git");
+    assert.ok(lstatSync(git).isDirectory() && existsSync(join(git, ".core")));
+    assert.ok(existsSync(join(old.lib, "plugins", "enabled", "checks", "checks-get-property")));
+    assert.equal(readFileSync(join(old.lib, "config", "checks", "--global", "wait-to-retire"), "utf8"), "0");
+    assert.doesNotMatch(readFileSync(join(old.home, "ENV"), "utf8"), /DOKKU_WAIT_TO_RETIRE/);
+    assert.equal((await old.dokku("plugin:trigger", "checks-get-property", app, "wait-to-retire")).stdout, "0\n");
+  } finally {
+    await old.destroy();
+  }
+});
+
+test("0.31.5 scheduler-stop stops the running CONTAINER* containers; with true registers them for retiring and removes them", async () => {
+  const app = await host.createApp("s31");
+  const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\n" }));
+  assert.equal((await push(app, src)).code, 0);
+  const [web] = await deployedContainers(app);
+  assert.ok(web?.running);
+  const stop = await host.dokku("plugin:trigger", "scheduler-stop", "docker-local", app);
+  assert.deepEqual([stop.code, stop.stdout, stop.stderr], [0, "", ""]);
+  const stopped = (await deployedContainers(app, true)).find((c) => c.id === web!.id);
+  assert.equal(stopped?.running, false);
+  assert.equal(stopped?.restartPolicy.Name, "no");
+  assert.ok(existsSync(join(host.home, app, "CONTAINER.web.1")));
+  const remove = await host.dokku("plugin:trigger", "scheduler-stop", "docker-local", app, "true");
+  assert.equal(remove.code, 0, remove.stderr);
+  assert.ok(!(await deployedContainers(app, true)).some((c) => c.id === web!.id));
+  assert.match(readFileSync(join(host.lib, "data", "scheduler-docker-local", "dead-containers"), "utf8"), new RegExp(`^${app} ${web!.id} \\d+$`, "m"));
 });
