@@ -17,6 +17,8 @@ import { SPAWN_CWD } from "./spawn-cwd.ts";
  * exclude each other during a migration.
  */
 export interface HeldLock {
+  /** The open lock file's descriptor (to check it is still the file at the path). */
+  readonly fd: number;
   release(): void;
 }
 
@@ -36,7 +38,7 @@ export async function tryLock(path: string): Promise<HeldLock | "busy"> {
     }
   };
   const outcome = await runFlock(fd);
-  if (outcome.code === 0) return { release };
+  if (outcome.code === 0) return { fd, release };
   release();
   if (outcome.code === 1) return "busy";
   const detail = outcome.spawnError?.message ?? (outcome.stderr.trim() || `flock exited with ${outcome.code}`);

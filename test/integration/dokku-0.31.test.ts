@@ -19,7 +19,7 @@ import { Host, REPO, dokkuUser } from "./harness.ts";
 
 const INSTALL = join(REPO, "install.sh");
 const DOKKU_PID = "4242";
-const RECORD = readFileSync(join(REPO, "test", "fixtures", "real-dokku", "core-ps-0.31.5-extra.log"), "utf8");
+const RECORD = readFileSync(join(REPO, "test", "fixtures", "real-dokku-0.31.5", "core-ps-0.31.5-extra.log"), "utf8");
 
 let host: Host;
 let plugin: string;

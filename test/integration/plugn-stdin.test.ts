@@ -124,9 +124,9 @@ describe("ps never hands its own stdin to plugn", () => {
   /**
    * `ps:<name> args…` through the plugin's subcommand executable as the dokku
    * user, in the environment bin/dokku exports, with a socketpair as stdin
-   * (execa's `input`). Not through bin/dokku itself: like Dokku's own
-   * `dokku` script it fires `user-auth` through plugn with the caller's stdin,
-   * which fails on a socket before ps runs, as on Dokku.
+   * (execa's `input`). Not through bin/dokku itself: with a second user-auth
+   * plugin installed it fires `user-auth` through plugn with the caller's
+   * stdin, which fails on a socket before ps runs, as on Dokku.
    */
   const viaSocket = async (name: string, ...args: string[]) => {
     const file = join(host.lib, "plugins", "enabled", "ps", "subcommands", name);

@@ -10,7 +10,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BASE_IMAGE, REPO } from "./harness.ts";
 import {
+  DIFFERENCES_HEADING_031,
   applyDifferences,
+  core031Expectations,
   lineDiff,
   parseDifferences,
   rowsFor,
@@ -43,17 +45,37 @@ export function loadRecords(): {
   };
 }
 
+const RECORDS_031 = join(REPO, "test", "fixtures", "real-dokku-0.31.5");
+
+/** The 0.31.5 app of core-ps-0.31.5.log (its `###` comments and `cat Procfile`). */
+export const RECORDED_APP_FILES_031 = {
+  Dockerfile: `FROM ${BASE_IMAGE}\nWORKDIR /app\nCOPY . /app\nCMD ["/bin/sh","-c","while true; do sleep 1; done"]\n`,
+  Procfile: "web: sleep 86400\nworker: sleep 86400\n",
+};
+
+/** Real Dokku 0.31.5's records (core-ps-0.31.5.log, then -extra.log) and README's 0.31 table. */
+export function loadRecords031(): { steps: ReturnType<typeof core031Expectations>; table: Difference[] } {
+  const read = (name: string): [string, string] => [name, readFileSync(join(RECORDS_031, name), "utf8")];
+  return {
+    steps: core031Expectations([read("core-ps-0.31.5.log"), read("core-ps-0.31.5-extra.log")]),
+    table: parseDifferences(readFileSync(join(REPO, "README.md"), "utf8"), DIFFERENCES_HEADING_031),
+  };
+}
+
 /** One replay's comparisons: each step against its record after the table's rows. */
 export class ReplayReport {
   private readonly failures: string[] = [];
   private readonly dump: string[] = [];
 
-  constructor(private readonly table: readonly Difference[]) {}
+  constructor(
+    private readonly table: readonly Difference[],
+    private readonly dokku = "Dokku 0.24",
+  ) {}
 
   compare(label: string, command: string, expected: string, actual: string): void {
     const rows = rowsFor(this.table, command);
     const { text: allowed } = applyDifferences(expected, rows);
-    this.dump.push(`${label}\n--- Dokku 0.24 (normalised)\n${expected}\n--- dokku-ps on host/\n${actual}\n`);
+    this.dump.push(`${label}\n--- ${this.dokku} (normalised)\n${expected}\n--- dokku-ps on host/\n${actual}\n`);
     if (allowed !== actual) this.failures.push(`${label}: differs from the record${rows.length ? " (after the README rows)" : ""}\n${lineDiff(allowed, actual)}`);
   }
 

@@ -1,7 +1,8 @@
 /**
- * Reading the records of Dokku 0.24.10's own ps (shared/real-dokku/transcripts)
- * and putting them and the host's outputs into one comparable form. Used by
- * transcript-replay.test.ts; no I/O besides what the caller passes in.
+ * Reading the records of Dokku's own ps (0.24.10: shared/real-dokku/transcripts;
+ * 0.31.5: shared/real-dokku-0.31.5/transcripts) and putting them and the host's
+ * outputs into one comparable form. Used by the replays (transcript-replay,
+ * smoke-replay, transcript-0.31-replay); no I/O besides what the caller passes in.
  */
 
 export interface RecordedStep {
@@ -10,20 +11,26 @@ export interface RecordedStep {
   /** The `### …` marker lines seen since the previous step. */
   markers: string[];
   output: string;
-  /** Missing for `docker ps (…)` listings, which have no exit line. */
+  /** Missing for 0.24's `docker ps (…)` listings, which have no exit line. */
   exitCode?: number;
 }
 
-const EXIT_LINE = /^\[exit (\d+), \d+s\]$/;
+/**
+ * `[exit N, 12s]` (0.24.10's records) or `[exit N, 0.1s]` (0.31.5's), on a line
+ * of its own or, after an output without a final newline, at the end of its
+ * last line (then the output keeps no final newline).
+ */
+const EXIT_LINE = /^(.*)\[exit (\d+), \d+(?:\.\d+)?s\]$/;
 
 /** Splits a transcript into its `$ command` steps (outputs and exit codes). */
 export function parseTranscript(text: string): RecordedStep[] {
   const steps: RecordedStep[] = [];
   let markers: string[] = [];
   let current: { command: string; markers: string[]; lines: string[] } | undefined;
-  const close = (exitCode?: number) => {
+  const close = (exitCode?: number, unterminated = "") => {
     if (!current) return;
-    steps.push({ command: current.command, markers: current.markers, output: current.lines.map((l) => `${l}\n`).join(""), exitCode });
+    const output = current.lines.map((l) => `${l}\n`).join("") + unterminated;
+    steps.push({ command: current.command, markers: current.markers, output, exitCode });
     current = undefined;
   };
   for (const line of text.split("\n")) {
@@ -36,8 +43,8 @@ export function parseTranscript(text: string): RecordedStep[] {
       markers.push(line.slice(4));
     } else if (current) {
       const exit = EXIT_LINE.exec(line);
-      if (exit) close(Number(exit[1]));
-      else if (current.command.startsWith("docker ps") && line === "") close();
+      if (exit) close(Number(exit[2]), exit[1]);
+      else if (current.command.startsWith("docker ps (") && line === "") close();
       else current.lines.push(line);
     }
   }
@@ -48,8 +55,17 @@ export function parseTranscript(text: string): RecordedStep[] {
 export interface NormaliseOptions {
   app: string;
   root: string;
+  /** DOKKU_LIB_ROOT, shown as `<lib>` (the 0.31.5 record lists files under it). */
+  lib?: string;
   /** A `git push`: `remote: ` prefixes and trailing blanks go. */
   pushed?: boolean;
+  /**
+   * Newer Dokku's terminal sequences: the `ESC[1G` line prefixes and the colour
+   * codes (`ESC[1mESC[31m !     ESC[0mESC[0m`) go, and so do carriage returns
+   * and every line's trailing blanks (docker-container-healthchecker pads its
+   * lines to a width).
+   */
+  escapes?: boolean;
 }
 
 /**
@@ -58,21 +74,25 @@ export interface NormaliseOptions {
  * builder's output (host infrastructure, not ps) dropped; git's ref lines
  * replaced by one placeholder line.
  */
-export function normaliseOutput(text: string, { app, root, pushed }: NormaliseOptions): string {
+export function normaliseOutput(text: string, { app, root, lib, pushed, escapes }: NormaliseOptions): string {
   let lines = text.replace(/\n$/, "").split("\n");
+  if (escapes) lines = lines.map((l) => l.replace(/\x1b\[1G|\x1b\[[0-9;]*m|\r/g, "").replace(/\s+$/, ""));
   if (pushed) lines = lines.map((l) => l.replace(/^remote: ?/, "").replace(/\s+$/, ""));
   lines = dropBuilderOutput(lines);
   const out: string[] = [];
   for (let line of lines) {
+    if (lib) line = line.split(lib).join("<lib>");
     line = line.split(root).join("<root>").split(app).join("<app>");
     if (/^To (ext::|\/)/.test(line)) line = "To <remote>";
     else if (/^ [ *+=!-] (\[new branch\]|[0-9a-f]+\.\.\.?[0-9a-f]+)\s+\S+ -> \S+/.test(line)) line = "<ref update>";
     line = line
       .replace(/(<app>\.[a-z0-9-]+\.\d+)\.\d{9,}/g, "$1.<ts>")
+      .replace(/(<app>\.[a-z0-9-]+\.\d+)\.upcoming-\d+/g, "$1.upcoming-<n>")
+      .replace(/\b[0-9a-f]{40}\b/g, "<rev>")
       .replace(/\b(?=[0-9a-f]*[0-9])[0-9a-f]{64}\b|\b(?=[0-9a-f]*[0-9])[0-9a-f]{11,12}\b/g, "<cid>")
       .replace(/^(\s+Renaming container \(<cid>\)) [a-z]+_[a-z]+ to /, "$1 <random> to ")
       .replace(/Waiting for \d+ seconds/, "Waiting for <n> seconds")
-      .replace(/ in \d+ seconds$/, " in <n> seconds");
+      .replace(/ in \d+ seconds($| \()/, " in <n> seconds$1");
     out.push(line);
   }
   return out.join("\n");
@@ -103,13 +123,17 @@ export function dropBuilderOutput(lines: string[]): string[] {
 export function releasedNames(normalised: string): string[] | undefined {
   if (!/^-----> Renaming containers$/m.test(normalised)) return undefined;
   const names: string[] = [];
-  for (const m of normalised.matchAll(/^\s+Renaming container \(<cid>\) \S+ to (<app>\.[a-z0-9-]+\.\d+)$/gm)) names.push(m[1] as string);
+  // 0.24: `(<cid>) <random> to <name>`; 0.31: `<name>.upcoming-<n> (<cid>) to <name>`
+  // and, for a container kept, `<name>.<ts> (<cid>) to <name>` (renamed back).
+  for (const m of normalised.matchAll(/^\s+Renaming container (?:\S+ )?\(<cid>\) (?:\S+ )?to (<app>\.[a-z0-9-]+\.\d+)$/gm)) {
+    if (!names.includes(m[1] as string)) names.push(m[1] as string);
+  }
   return names;
 }
 
 /**
- * A `docker ps` listing (`name<TAB>status<TAB>process type` lines) as sorted
- * `name state type` lines, keeping only the containers of the current release.
+ * A `docker ps` listing (`name<TAB>status<TAB>process type[<TAB>image]` lines)
+ * as sorted `name state type [image]` lines, keeping only the containers of the current release.
  * Old releases' containers (renamed `<name>.<ts>`, or left with their name after
  * a scale-down) are retired in the background by Dokku 60 s later and never
  * removed, while the host retires and removes them at once: not ps's output.
@@ -118,10 +142,10 @@ export function normaliseListing(text: string, app: string, current: readonly st
   const rows: string[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
-    const [name = "", status = "", type = ""] = line.split("\t");
+    const [name = "", status = "", ...rest] = line.split("\t");
     const n = name.split(app).join("<app>");
     if (!current.includes(n)) continue;
-    rows.push(`${n} ${status.split(" ")[0]} ${type}`);
+    rows.push([n, status.split(" ")[0], ...rest.map((c) => c.split(app).join("<app>"))].join(" "));
   }
   return rows.sort().join("\n");
 }
@@ -182,12 +206,13 @@ export interface Difference {
 
 const REASONS = ["newer-Dokku behaviour", "a Dokku bug not copied", "a clearer message"];
 export const DIFFERENCES_HEADING = "## Where dokku-ps differs from Dokku 0.24's ps, on purpose";
+export const DIFFERENCES_HEADING_031 = "## Where dokku-ps differs from Dokku 0.31's ps, on purpose";
 
-/** The rows of the README's on-purpose differences table. */
-export function parseDifferences(readme: string): Difference[] {
+/** The rows of the README's on-purpose differences table under `heading` (default: the 0.24 one). */
+export function parseDifferences(readme: string, heading = DIFFERENCES_HEADING): Difference[] {
   const lines = readme.split("\n");
-  const start = lines.indexOf(DIFFERENCES_HEADING);
-  if (start < 0) throw new Error(`README has no section "${DIFFERENCES_HEADING}"`);
+  const start = lines.indexOf(heading);
+  if (start < 0) throw new Error(`README has no section "${heading}"`);
   const rows: Difference[] = [];
   let headerSeen = false;
   for (const line of lines.slice(start + 1)) {
@@ -290,7 +315,7 @@ export function applyDifferences(record: string, rows: readonly Difference[]): {
 export interface Expectation {
   /** The command as recorded or as in smoke.sh, the app as `<app>`: a README row's step. */
   command: string;
-  kind: "listing" | "push" | "dokku" | "cat" | "inspect";
+  kind: "listing" | "push" | "dokku" | "cat" | "inspect" | Kind031;
   expected: string;
 }
 
@@ -473,4 +498,160 @@ export function lineDiff(expected: string, actual: string): string {
     if (out.length > 16) break;
   }
   return out.join("\n");
+}
+
+/** The app of core-ps-0.31.5.log and DOKKU_LIB_ROOT of its host. */
+export const CORE031_APP = "rdweb";
+export const RECORDED_LIB = "/var/lib/dokku";
+
+export type Kind031 = "listing" | "restarts" | "push" | "dokku" | "shell" | "inspect" | "unchecked" | "dropped";
+
+/**
+ * How each command of the 0.31.5 records is replayed and compared. `scoped`
+ * commands ran over every app of the recording host: their record keeps only
+ * this app's part. `unchecked` ones are run (the state they leave is compared
+ * by the next listing) but their output is not; `dropped` ones are not run.
+ */
+export interface Step031 {
+  kind: Kind031;
+  scoped?: boolean;
+  reason?: string;
+}
+
+const PLUGN_REASON = "plugn's own stdin behaviour (host/'s plugn is a stand-in; dokku-ps never hands plugn a pipe, see plugn-stdin.test.ts)";
+
+export function classify031(command: string): Step031 {
+  if (/^docker ps -a --filter /.test(command)) return { kind: "listing" };
+  if (/^docker ps -aq .*\| xargs -r docker inspect /.test(command)) return { kind: "restarts" };
+  if (/^git -C \S+ -c protocol\.ext\.allow=always push /.test(command)) return { kind: "push" };
+  if (/^dokku ps:inspect \S+ >/.test(command)) return { kind: "inspect" };
+  if (/^dokku ps:(start|restart) --all --parallel /.test(command)) {
+    return { kind: "unchecked", reason: "parallel runs over every app: the record interleaves other apps' lines by timing" };
+  }
+  if (command === "dokku ps:report" || command === "dokku apps:list" || command === "dokku ps:restore" || command === "dokku ps:stop --all") {
+    return { kind: "dokku", scoped: true };
+  }
+  if (/^plugn version$|plugn-stdin-repro\.js|rd31-plugn-out\.txt/.test(command)) return { kind: "dropped", reason: PLUGN_REASON };
+  if (command.startsWith("dokku ")) return { kind: "dokku" };
+  if (/^(ls|grep|find|cat|git -C \S+ show) /.test(command) || command.startsWith("cd /tmp && node -e ")) {
+    return { kind: "shell", scoped: /\/data\/ps\/($| )/.test(command) };
+  }
+  throw new Error(`unknown recorded command: ${command}`);
+}
+
+/**
+ * The part of an `--all` (or all-apps) output that is about `app` (already
+ * `<app>`): the `-----> Running <x> against app <name>` sections and
+ * `=====> <name> ps information` blocks of other apps go, and so do other
+ * apps' names in `apps:list` and, for `data/ps/` listings, other apps' lines.
+ */
+export function scopeToApp(text: string, command: string): string {
+  const lines = text.split("\n");
+  if (/^ls -laR /.test(command)) {
+    // Only the `<lib>/data/ps/<app>:` block (up to the next blank line).
+    const at = lines.findIndex((l) => /\/data\/ps\/<app>:$/.test(l));
+    if (at < 0) return "";
+    const end = lines.findIndex((l, i) => i > at && l === "");
+    return lines.slice(at, end < 0 ? lines.length : end).join("\n");
+  }
+  if (/^find /.test(command)) return lines.filter((l) => /\/data\/ps\/<app>\//.test(l)).join("\n");
+  if (command === "dokku apps:list") return lines.filter((l) => l.startsWith("=====> ") || l === "<app>").join("\n");
+  const out: string[] = [];
+  let keep = true;
+  for (const line of lines) {
+    const section = /^-----> Running \S+ against app (\S+)$/.exec(line) ?? /^=====> (\S+) ps information$/.exec(line);
+    if (section) keep = section[1] === "<app>";
+    if (keep) out.push(line);
+  }
+  return out.join("\n");
+}
+
+/**
+ * Normalisation for the shell steps (both sides): `ls -l`'s dates, `total`s,
+ * directory sizes (file-system dependent) and the link count of `..` (how many
+ * apps the host has); a `git show`'s abbreviated commit; the `stdout lines N`
+ * of the stdin check (docker inspect's length, an engine fact).
+ */
+export function normaliseShell(text: string): string {
+  return text
+    .split("\n")
+    .map((l) =>
+      l
+        .replace(/^total \d+$/, "total <n>")
+        .replace(/^([d-][rwxst-]{9}\S*\s+)(\d+)(\s+\S+\s+\S+\s+)(\d+)(\s+)[A-Z][a-z]{2}\s+\d+\s+(\d\d:\d\d|\d{4})(\s)/, (_m, mode, links, owner, size, sp, _t, end) => {
+          const dir = mode.startsWith("d");
+          return `${mode}${/ \.\.$/.test(l) ? "<n>" : links}${owner}${dir ? "<size>" : size}${sp}<date>${end}`;
+        })
+        .replace(/^[0-9a-f]{7} /, "<commit> ")
+        .replace(/stdout lines \d+/, "stdout lines <n>"),
+    )
+    .join("\n");
+}
+
+/** `docker inspect -f '{{.Name}} restart=… state=…'` lines of the current release's containers, sorted. */
+export function normaliseRestarts(text: string, app: string, current: readonly string[]): string {
+  return text
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => l.split(app).join("<app>"))
+    .filter((l) => current.includes((l.split(" ")[0] as string).replace(/^\//, "")))
+    .sort()
+    .join("\n");
+}
+
+/**
+ * ps:inspect's first 40 lines as the record keeps them: values that are the
+ * host's and not ps's (the container's hostname, the proxy port, Env entries
+ * of HOST_ONLY_ENV that only Dokku's builder and git plugin set) masked or
+ * left out; docker inspect's line count (the engine's) as `<n>`.
+ */
+export function normaliseInspectHead(text: string): string {
+  return text
+    .split("\n")
+    .filter((l) => !/^\s+"(GIT_REV|DOKKU_APP_TYPE|DOKKU_DEFAULT_CHECKS_WAIT|DOKKU_WAIT_TO_RETIRE)=/.test(l))
+    .map((l) =>
+      l
+        .replace(/"DOKKU_PROXY_PORT=\d+"/, '"DOKKU_PROXY_PORT=<port>"')
+        .replace(/exit (\d+), \d+ lines, first 40 shown/, "exit $1, <n> lines, first 40 shown"),
+    )
+    .join("\n");
+}
+
+export interface Expectation031 extends Step031 {
+  command: string;
+  expected: string;
+  step: RecordedStep;
+  record: string;
+}
+
+/**
+ * The 0.31.5 records' steps with their expected texts (the record's, after
+ * the same normalisation the host's output gets). Listings keep the current
+ * release's containers, known from the record's own renames.
+ */
+export function core031Expectations(records: Array<[name: string, log: string]>): Expectation031[] {
+  const out: Expectation031[] = [];
+  let current: string[] = [];
+  for (const [record, log] of records) {
+    for (const step of parseTranscript(log)) {
+      const how = classify031(step.command);
+      const command = step.command.split(CORE031_APP).join("<app>");
+      const expected = expected031(step.output, how, command, CORE031_APP, RECORDED_ROOT, RECORDED_LIB, current);
+      const text = how.kind === "listing" || how.kind === "restarts" ? expected : `${expected}\n${exitLine(step.exitCode)}`;
+      if (how.kind !== "listing" && how.kind !== "restarts") current = releasedNames(expected) ?? current;
+      out.push({ command, ...how, expected: text, step, record });
+    }
+  }
+  return out;
+}
+
+/** One output (the record's or the host's) in the comparable form of its step. */
+export function expected031(output: string, how: Step031, command: string, app: string, root: string, lib: string, current: readonly string[]): string {
+  if (how.kind === "listing") return normaliseListing(output, app, current);
+  if (how.kind === "restarts") return normaliseRestarts(output, app, current);
+  let text = normaliseOutput(output, { app, root, lib, pushed: how.kind === "push", escapes: true });
+  if (how.kind === "inspect") text = normaliseInspectHead(text);
+  if (how.kind === "shell") text = normaliseShell(text);
+  if (how.scoped) text = scopeToApp(text, command);
+  return text;
 }
