@@ -84,6 +84,26 @@ export async function corePostExtract(ctx: Context, [app, sourceDir]: string[]):
   const name = app as string;
   const procfilePath = sourceProcfilePath(ctx.props.get(name, PROCFILE_PATH), ctx.props.get(GLOBAL_APP, PROCFILE_PATH));
   const dir = ctx.paths.psDataDir(name);
+
+  // Read and check first: a refused Procfile changes nothing on the host.
+  const sourceImage = (await triggerOutput("git-get-property", [name, "source-image"])).stdout.trim();
+  let content: string | Buffer | undefined;
+  if (sourceImage === "") {
+    content = sourceDir ? readSourceFile(sourceDir, procfilePath) : undefined;
+  } else {
+    const { readImageProcfile } = await import("../services/image-formation.ts");
+    content = (await readImageProcfile(ctx, name, sourceImage).catch(() => undefined))?.text;
+  }
+  if (content !== undefined) {
+    try {
+      parseProcfile(content.toString("utf8"));
+    } catch (error) {
+      // procfile-util check's words, as core ps 0.31.5 passes them on.
+      if (error instanceof InvalidProcfileLine) throw new DokkuError(`invalid line in procfile, line ${error.lineNumber}`);
+      throw error;
+    }
+  }
+
   ensureDir(dir);
   // dokku-ps 0.24's precomputed answers must not outlive a Procfile change.
   clearHotAnswers(ctx, name);
@@ -91,35 +111,16 @@ export async function corePostExtract(ctx: Context, [app, sourceDir]: string[]):
     if (entry.startsWith("Procfile.")) removeIfExists(join(dir, entry));
   }
   const forDeploy = deployProcfilePath(ctx, name);
-  const missing = () => writeFileAtomic(`${forDeploy}.missing`, "", 0o644);
-
-  const sourceImage = (await triggerOutput("git-get-property", [name, "source-image"])).stdout.trim();
-  let text: string | undefined;
-  if (sourceImage === "") {
-    if (!sourceDir) return missing();
-    const defaultProcfile = join(sourceDir, "Procfile");
-    const bytes = readSourceFile(sourceDir, procfilePath);
-    if (bytes === undefined) {
-      if (procfilePath !== "Procfile" && exists(defaultProcfile)) removeIfExists(defaultProcfile);
-      return missing();
+  if (content === undefined) {
+    if (sourceImage === "" && sourceDir && procfilePath !== "Procfile") {
+      const defaultProcfile = join(sourceDir, "Procfile");
+      if (exists(defaultProcfile)) removeIfExists(defaultProcfile);
     }
-    text = bytes.toString("utf8");
-    writeFileAtomic(forDeploy, bytes, 0o644);
-    if (procfilePath !== "Procfile") writeFileAtomic(defaultProcfile, bytes, 0o644);
-  } else {
-    const { readImageProcfile } = await import("../services/image-formation.ts");
-    const found = await readImageProcfile(ctx, name, sourceImage).catch(() => undefined);
-    if (found === undefined) return missing();
-    text = found.text;
-    writeFileAtomic(forDeploy, text, 0o644);
+    writeFileAtomic(`${forDeploy}.missing`, "", 0o644);
+    return;
   }
-  try {
-    parseProcfile(text);
-  } catch (error) {
-    // procfile-util check's words, as core ps 0.31.5 passes them on.
-    if (error instanceof InvalidProcfileLine) throw new DokkuError(`invalid line in procfile, line ${error.lineNumber}`);
-    throw error;
-  }
+  writeFileAtomic(forDeploy, content, 0o644);
+  if (sourceImage === "" && procfilePath !== "Procfile") writeFileAtomic(join(sourceDir as string, "Procfile"), content, 0o644);
 }
 
 /**
