@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { assertAppNameShape } from "../core/app-name.ts";
 import { DokkuError } from "../core/errors.ts";
 import { MAX_FORMATION_FILE_BYTES } from "../core/formation.ts";
-import { InvalidProcfileLine, parseProcfile, procfileCommand } from "../core/procfile.ts";
+import { InvalidProcfileLine, isValidProcessType, parseProcfile, procfileCommand } from "../core/procfile.ts";
 import { goBool, parseScaleRequest, renderCurrentScale, sourceProcfilePath } from "../core/scale-property.ts";
 import { ensureDir, exists, readIfExists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
 import { log } from "../adapters/log.ts";
@@ -182,6 +182,8 @@ export function procfileExists(ctx: Context, [app]: string[]): void {
 /** `procfile-get-command <app> <type> [port]`: nothing without a Procfile. */
 export function procfileGetCommand(ctx: Context, [app, type, portText]: string[]): void {
   verifyApp(ctx, app);
+  // As 0.24's (triggers/deploy.ts): a name another plugin passes is checked before any use.
+  if (!isValidProcessType(type ?? "")) throw new DokkuError(`Invalid process type ${JSON.stringify(type ?? "")}`);
   if (!hasProcfile(ctx, app as string)) return;
   const port = /^[0-9]+$/.test(portText ?? "") ? Number(portText) : 5000;
   const text = readIfExists(currentProcfilePath(ctx, app as string));
