@@ -16,7 +16,8 @@
 # Integration tests never skip: no engine means failure.
 #
 # DOKKU_PS_UNIT_ONLY=1: unit tests only. DOKKU_PS_TEST_VERSIONS="0.31.5":
-# only the passes of those versions (default "0.24.10 0.31.5").
+# only the passes of those versions (default "0.24.10 0.31.5"; the first
+# one runs every file); DOKKU_PS_HOST_VERSION=<v> alone means just <v>.
 set -eo pipefail
 cd "$(dirname "$0")/.."
 # The whole run with a /tmp of its own, which must be empty afterwards
@@ -67,7 +68,8 @@ for f in test/integration/*.test.ts; do
   if [[ -z "$(concerns "$f")" ]]; then agnostic+=("$f"); fi
 done
 isolated=(test/integration/isolated/*.test.ts)
-versions=(${DOKKU_PS_TEST_VERSIONS:-0.24.10 0.31.5})
+# DOKKU_PS_HOST_VERSION=0.31.5 npm test (host/README.md): one pass, every file, on that version.
+versions=(${DOKKU_PS_TEST_VERSIONS:-${DOKKU_PS_HOST_VERSION:-0.24.10 0.31.5}})
 concurrency="${DOKKU_PS_TEST_CONCURRENCY:-2}"
 
 if [[ "${DOKKU_PS_UNIT_ONLY:-}" == "1" ]]; then
