@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
 # The test command (npm test): unit tests for the pure core, then
-# integration tests on the embedded host against the real Docker engine.
+# integration tests on the embedded host against the real Docker engine, on
+# both Dokku contracts dokku-ps speaks (issue 14):
+#
+#   1. unit tests and every integration file, hosts speaking Dokku 0.24.10;
+#   2. the version-agnostic integration files again, hosts speaking 0.31.5;
+#   3. test/integration/isolated/, alone, on each version likewise.
+#
+# A file that concerns one Dokku says so with a line
+# `export const CONCERNS_DOKKU = "<version>";` and creates its hosts with that
+# version (convention: test/integration/harness.ts); it runs in pass 1 only.
+# A file without that line is version-agnostic. Each pass prints which
+# version it runs and node's own summary (`# pass N`, `# fail N`); the script
+# fails when any pass fails, and ends with one line summing every pass.
 # Integration tests never skip: no engine means failure.
+#
+# DOKKU_PS_UNIT_ONLY=1: unit tests only. DOKKU_PS_TEST_VERSIONS="0.31.5":
+# only the passes of those versions (default "0.24.10 0.31.5"; the first
+# one runs every file); DOKKU_PS_HOST_VERSION=<v> alone means just <v>.
 set -eo pipefail
 cd "$(dirname "$0")/.."
 # The whole run with a /tmp of its own, which must be empty afterwards
@@ -11,17 +27,78 @@ if [[ -z "${DOKKU_PS_PRIVATE_TMP:-}" ]]; then
 fi
 # tsx's transform cache (<tmpdir>/tsx-<uid>), shared by this run's test
 # processes: this run's own /tmp goes with the run, so the cache goes too.
-trap 'rm -rf "${TMPDIR:-/tmp}/tsx-$(id -u)"' EXIT
+out=$(mktemp -d)
+trap 'rm -rf "${TMPDIR:-/tmp}/tsx-$(id -u)" "$out"' EXIT
 npm run --silent build
-files=(test/core/*.test.ts test/adapters/*.test.ts test/*.test.ts)
-if [[ "${DOKKU_PS_UNIT_ONLY:-}" != "1" ]]; then
-  files+=(test/integration/*.test.ts)
-fi
 shopt -s nullglob
-node --import tsx --test --test-concurrency="${DOKKU_PS_TEST_CONCURRENCY:-2}" "${files[@]}"
-# These start (and stop) a Docker engine of their own (test/integration/
-# private-engine.ts; the machine's engine is never stopped): heavy on a small
-# machine, so they run alone, after everything else.
-if [[ "${DOKKU_PS_UNIT_ONLY:-}" != "1" ]]; then
-  node --import tsx --test --test-concurrency=1 test/integration/isolated/*.test.ts
+
+# The Dokku a test file concerns, or nothing for a version-agnostic file.
+concerns() { sed -n 's/^export const CONCERNS_DOKKU = "\([^"]*\)";$/\1/p' "$1"; }
+
+passed=0 failed=0 status=0 passes=()
+# run_pass <label> <version> <concurrency> <files…>: one node --test run,
+# its output shown as it comes and its summary counted.
+run_pass() {
+  local label=$1 version=$2 concurrency=$3 start rc=0
+  shift 3
+  [[ $# -gt 0 ]] || return 0
+  echo "=== dokku-ps tests: ${label} on Dokku ${version} ($# files) ==="
+  start=$SECONDS
+  DOKKU_PS_HOST_VERSION="$version" node --import tsx --test --test-reporter=tap --test-concurrency="$concurrency" "$@" \
+    | tee "$out/pass.tap" || rc=$?
+  local p f c
+  p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$out/pass.tap" | tail -n1)
+  f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$out/pass.tap" | tail -n1)
+  c=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$out/pass.tap" | tail -n1)
+  # No summary at all (node died): a failure of its own.
+  if [[ -z "$p" ]]; then
+    f=$((${f:-0} + 1))
+    [[ $rc -ne 0 ]] || rc=1
+  fi
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${c:-0}))
+  [[ $rc -eq 0 ]] || status=1
+  passes+=("${label} on ${version}: ${p:-0} passed, $((${f:-0} + ${c:-0})) failed, $((SECONDS - start))s$([[ $rc -eq 0 ]] || echo " (exit $rc)")")
+}
+
+unit=(test/core/*.test.ts test/adapters/*.test.ts test/*.test.ts)
+all=() agnostic=()
+for f in test/integration/*.test.ts; do
+  all+=("$f")
+  if [[ -z "$(concerns "$f")" ]]; then agnostic+=("$f"); fi
+done
+isolated=(test/integration/isolated/*.test.ts)
+# DOKKU_PS_HOST_VERSION=0.31.5 npm test (host/README.md): one pass, every file, on that version.
+versions=(${DOKKU_PS_TEST_VERSIONS:-${DOKKU_PS_HOST_VERSION:-0.24.10 0.31.5}})
+concurrency="${DOKKU_PS_TEST_CONCURRENCY:-2}"
+
+if [[ "${DOKKU_PS_UNIT_ONLY:-}" == "1" ]]; then
+  run_pass "unit tests" "${versions[0]}" "$concurrency" "${unit[@]}"
+else
+  for v in "${versions[@]}"; do
+    if [[ "$v" == "${versions[0]}" ]]; then
+      # The first version's pass runs every file (those concerning one
+      # Dokku create their hosts with it), with the unit tests.
+      run_pass "unit tests and the integration suite" "$v" "$concurrency" "${unit[@]}" "${all[@]}"
+    else
+      run_pass "the version-agnostic integration files" "$v" "$concurrency" "${agnostic[@]}"
+    fi
+  done
+  # These start (and stop) a Docker engine of their own (test/integration/
+  # private-engine.ts; the machine's engine is never stopped): heavy on a
+  # small machine, so they run alone, after everything else.
+  # The same rule: every file on the first version, the agnostic ones on
+  # the others.
+  for v in "${versions[@]}"; do
+    iso=()
+    for f in "${isolated[@]}"; do
+      if [[ "$v" == "${versions[0]}" || -z "$(concerns "$f")" ]]; then iso+=("$f"); fi
+    done
+    run_pass "isolated/" "$v" 1 "${iso[@]}"
+  done
 fi
+
+echo "=== dokku-ps tests: summary ==="
+for line in "${passes[@]}"; do echo "  $line"; done
+echo "${passed} passed, ${failed} failed"
+exit $status

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { assertAppNameShape } from "../core/app-name.ts";
 import { DokkuError } from "../core/errors.ts";
 import { MAX_FORMATION_FILE_BYTES } from "../core/formation.ts";
-import { InvalidProcfileLine, parseProcfile, procfileCommand } from "../core/procfile.ts";
+import { InvalidProcfileLine, isValidProcessType, parseProcfile, procfileCommand } from "../core/procfile.ts";
 import { goBool, parseScaleRequest, renderCurrentScale, sourceProcfilePath } from "../core/scale-property.ts";
 import { ensureDir, exists, readIfExists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
 import { log } from "../adapters/log.ts";
@@ -84,6 +84,26 @@ export async function corePostExtract(ctx: Context, [app, sourceDir]: string[]):
   const name = app as string;
   const procfilePath = sourceProcfilePath(ctx.props.get(name, PROCFILE_PATH), ctx.props.get(GLOBAL_APP, PROCFILE_PATH));
   const dir = ctx.paths.psDataDir(name);
+
+  // Read and check first: a refused Procfile changes nothing on the host.
+  const sourceImage = (await triggerOutput("git-get-property", [name, "source-image"])).stdout.trim();
+  let content: string | Buffer | undefined;
+  if (sourceImage === "") {
+    content = sourceDir ? readSourceFile(sourceDir, procfilePath) : undefined;
+  } else {
+    const { readImageProcfile } = await import("../services/image-formation.ts");
+    content = (await readImageProcfile(ctx, name, sourceImage).catch(() => undefined))?.text;
+  }
+  if (content !== undefined) {
+    try {
+      parseProcfile(content.toString("utf8"));
+    } catch (error) {
+      // procfile-util check's words, as core ps 0.31.5 passes them on.
+      if (error instanceof InvalidProcfileLine) throw new DokkuError(`invalid line in procfile, line ${error.lineNumber}`);
+      throw error;
+    }
+  }
+
   ensureDir(dir);
   // dokku-ps 0.24's precomputed answers must not outlive a Procfile change.
   clearHotAnswers(ctx, name);
@@ -91,35 +111,16 @@ export async function corePostExtract(ctx: Context, [app, sourceDir]: string[]):
     if (entry.startsWith("Procfile.")) removeIfExists(join(dir, entry));
   }
   const forDeploy = deployProcfilePath(ctx, name);
-  const missing = () => writeFileAtomic(`${forDeploy}.missing`, "", 0o644);
-
-  const sourceImage = (await triggerOutput("git-get-property", [name, "source-image"])).stdout.trim();
-  let text: string | undefined;
-  if (sourceImage === "") {
-    if (!sourceDir) return missing();
-    const defaultProcfile = join(sourceDir, "Procfile");
-    const bytes = readSourceFile(sourceDir, procfilePath);
-    if (bytes === undefined) {
-      if (procfilePath !== "Procfile" && exists(defaultProcfile)) removeIfExists(defaultProcfile);
-      return missing();
+  if (content === undefined) {
+    if (sourceImage === "" && sourceDir && procfilePath !== "Procfile") {
+      const defaultProcfile = join(sourceDir, "Procfile");
+      if (exists(defaultProcfile)) removeIfExists(defaultProcfile);
     }
-    text = bytes.toString("utf8");
-    writeFileAtomic(forDeploy, bytes, 0o644);
-    if (procfilePath !== "Procfile") writeFileAtomic(defaultProcfile, bytes, 0o644);
-  } else {
-    const { readImageProcfile } = await import("../services/image-formation.ts");
-    const found = await readImageProcfile(ctx, name, sourceImage).catch(() => undefined);
-    if (found === undefined) return missing();
-    text = found.text;
-    writeFileAtomic(forDeploy, text, 0o644);
+    writeFileAtomic(`${forDeploy}.missing`, "", 0o644);
+    return;
   }
-  try {
-    parseProcfile(text);
-  } catch (error) {
-    // procfile-util check's words, as core ps 0.31.5 passes them on.
-    if (error instanceof InvalidProcfileLine) throw new DokkuError(`invalid line in procfile, line ${error.lineNumber}`);
-    throw error;
-  }
+  writeFileAtomic(forDeploy, content, 0o644);
+  if (sourceImage === "" && procfilePath !== "Procfile") writeFileAtomic(join(sourceDir as string, "Procfile"), content, 0o644);
 }
 
 /**
@@ -181,6 +182,8 @@ export function procfileExists(ctx: Context, [app]: string[]): void {
 /** `procfile-get-command <app> <type> [port]`: nothing without a Procfile. */
 export function procfileGetCommand(ctx: Context, [app, type, portText]: string[]): void {
   verifyApp(ctx, app);
+  // As 0.24's (triggers/deploy.ts): a name another plugin passes is checked before any use.
+  if (!isValidProcessType(type ?? "")) throw new DokkuError(`Invalid process type ${JSON.stringify(type ?? "")}`);
   if (!hasProcfile(ctx, app as string)) return;
   const port = /^[0-9]+$/.test(portText ?? "") ? Number(portText) : 5000;
   const text = readIfExists(currentProcfilePath(ctx, app as string));

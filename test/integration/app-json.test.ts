@@ -10,10 +10,13 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Host, PROCFILE_WEB_WORKER, commitFiles, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
+// This file concerns Dokku 0.24.10 only: the app.json formation is read out of the image and DOKKU_SCALE wins over it (0.31.5's, from the pushed source: dokku-0.31-deploy.test.ts).
+export const CONCERNS_DOKKU = "0.24.10";
+
 let host: Host;
 const trees: string[] = [];
 before(async () => {
-  host = await Host.create();
+  host = await Host.create({ version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();

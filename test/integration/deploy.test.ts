@@ -17,9 +17,12 @@ import {
   workTree,
 } from "./harness.ts";
 
+// This file concerns Dokku 0.24.10 only: the formation is the image's DOKKU_SCALE, which 0.30+ ignores (0.31.5's pushes: dokku-0.31-deploy.test.ts).
+export const CONCERNS_DOKKU = "0.24.10";
+
 let host: Host;
 before(async () => {
-  host = await Host.create();
+  host = await Host.create({ version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();

@@ -11,6 +11,9 @@ import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Host, PROCFILE_WEB_WORKER, commitFiles, countByType, deployedContainers, dockerfileApp, dokkuUser, workTree } from "./harness.ts";
 
+// This file concerns Dokku 0.31.5 only: core ps 0.31.5's contract in real pushes.
+export const CONCERNS_DOKKU = "0.31.5";
+
 let host: Host;
 const sources: string[] = [];
 

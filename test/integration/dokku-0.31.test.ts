@@ -17,6 +17,9 @@ import { execa } from "execa";
 import { contractFor } from "../../src/core/dokku-contract.ts";
 import { Host, REPO, dokkuUser } from "./harness.ts";
 
+// This file concerns Dokku 0.31.5 only: core ps 0.31.5's contract.
+export const CONCERNS_DOKKU = "0.31.5";
+
 const INSTALL = join(REPO, "install.sh");
 const DOKKU_PID = "4242";
 const RECORD = readFileSync(join(REPO, "test", "fixtures", "real-dokku-0.31.5", "core-ps-0.31.5-extra.log"), "utf8");

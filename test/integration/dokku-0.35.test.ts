@@ -9,6 +9,9 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Host, PROCFILE_WEB_WORKER, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
+// This file concerns Dokku 0.35.20 only: 0.35's differences from 0.31.5's contract.
+export const CONCERNS_DOKKU = "0.35.20";
+
 let host: Host;
 const sources: string[] = [];
 

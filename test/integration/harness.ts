@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { tempDir } from "../temp.ts";
+import { contractFor, type DokkuContract } from "../../src/core/dokku-contract.ts";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DOKKU = join(REPO, "host", "bin", "dokku");
@@ -18,6 +19,33 @@ export const BASE_IMAGE = "dokku-ps/busybox:latest";
  * (`DOKKU_PS_HOST_VERSION=0.31.5 npm test` runs the suite on 0.31.5 hosts).
  */
 export const HOST_VERSION = (process.env["DOKKU_PS_HOST_VERSION"] || "0.24.10").replace(/^v/, "");
+
+/*
+ * Which Dokku a test file concerns (issue 14: the suite runs on both
+ * versions; a test that concerns one version says which).
+ *
+ * - A file that says nothing is version-agnostic: its hosts are
+ *   `Host.create()` without a version (HOST_VERSION), and scripts/test.sh
+ *   runs it twice, on 0.24.10 and on 0.31.5 (DOKKU_PS_HOST_VERSION). Where
+ *   an expectation differs by version it asks `host.contract` (the plugin's
+ *   own src/core/dokku-contract.ts) or `host.version`, with the difference
+ *   backed by the real records (shared/real-dokku-0.31.5/transcripts/).
+ * - A file that concerns one Dokku exports its version and creates every
+ *   host with it:
+ *
+ *       // This file concerns Dokku 0.24.10 only: <why>.
+ *       export const CONCERNS_DOKKU = "0.24.10";
+ *       host = await Host.create({ version: CONCERNS_DOKKU });
+ *
+ *   scripts/test.sh reads that line (`^export const CONCERNS_DOKKU = "…";`)
+ *   and runs the file once, in the 0.24.10 pass (where every file runs);
+ *   test/concerns-dokku.test.ts checks the convention. A single test of an
+ *   agnostic file that concerns one version creates its own
+ *   `Host.create({ version })` and says so in its name.
+ */
+
+/** The versions a file may concern (those host/ speaks). */
+export const HOST_VERSIONS = ["0.24.10", "0.31.5", "0.35.20"] as const;
 
 export interface RunResult {
   code: number;
@@ -82,6 +110,16 @@ export class Host {
 
   /** The Dokku version the host speaks ($DOKKU_LIB_ROOT/VERSION without the `v`). */
   readonly version: string;
+
+  /** The plugin's description of this Dokku's ps contract (src/core/dokku-contract.ts). */
+  get contract(): DokkuContract {
+    return contractFor(`v${this.version}`);
+  }
+
+  /** True on a Dokku 0.24 host (formation in DOKKU_SCALE, read out of the image). */
+  get is024(): boolean {
+    return this.contract.formationStore === "dokku-scale-file";
+  }
 
   private constructor(root: string, binDir?: string, version = HOST_VERSION) {
     this.root = root;
@@ -204,6 +242,32 @@ export class Host {
       cwd: workTree,
       env: this.env(extraEnv),
     });
+  }
+
+  /**
+   * The files of a source whose first deploy of `app` runs `formation`
+   * (`type=count` lines, e.g. "web=1\nworker=2\n"), the way this host's Dokku
+   * takes a formation before a push: on 0.24 a DOKKU_SCALE committed in the
+   * source (pre-deploy reads it out of the image); on 0.30+, which ignores a
+   * DOKKU_SCALE in the image (real-dokku-0.31.5/README.md), `ps:scale
+   * --skip-deploy` first (the scale property, kept by the first deploy) and
+   * the files as given.
+   */
+  async withFormation(app: string, files: Record<string, string>, formation: string): Promise<Record<string, string>> {
+    if (this.is024) return { ...files, DOKKU_SCALE: formation };
+    const tuples = formation.split("\n").filter(Boolean);
+    const r = await this.dokku("ps:scale", "--skip-deploy", app, ...tuples);
+    if (r.code !== 0) throw new Error(`ps:scale --skip-deploy ${app} ${tuples.join(" ")} failed: ${r.stderr}`);
+    return files;
+  }
+
+  /**
+   * The file this host's Dokku keeps `app`'s formation in (`type=count`
+   * lines): 0.24 `$DOKKU_ROOT/<app>/DOKKU_SCALE`; 0.30+ the ps property
+   * `$DOKKU_LIB_ROOT/config/ps/<app>/scale` (real-dokku-0.31.5/README.md).
+   */
+  formationFile(app: string): string {
+    return this.is024 ? join(this.home, app, "DOKKU_SCALE") : join(this.lib, "config", "ps", app, "scale");
   }
 
   async destroy(): Promise<void> {

@@ -16,6 +16,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DOKKU, Host, REPO, chownTree, cleanEnv, commitFiles, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
+// This file concerns Dokku 0.31.5 only: host/'s 0.31.5 fidelity, without dokku-ps.
+export const CONCERNS_DOKKU = "0.31.5";
+
 let host: Host;
 const sources: string[] = [];
 

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { Host } from "./harness.ts";
@@ -52,18 +52,39 @@ async function expectRefused(c: Case): Promise<void> {
 }
 
 /**
+ * A file ps does not read at extract on this Dokku: 0.30+ ignores a
+ * DOKKU_SCALE in the source (real-dokku-0.31.5/README.md: silently), and its
+ * app.json is app-json's to read (the formation reaches ps through
+ * ps-set-scale). Such a file must pass untouched: exit 0, nothing printed,
+ * the formation as it was.
+ */
+async function expectIgnored(c: Case): Promise<void> {
+  const formation = () => readFileSync(host.formationFile(app), "utf8");
+  const before = formation();
+  const r = await c.run();
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, "", ""], `${c.name}: ignored`);
+  assert.equal(formation(), before, `${c.name}: formation unchanged`);
+}
+
+/** 0.24's words for a bad Procfile line, as this Dokku says them (0.31.5: procfile-util's, core-ps-0.31.5.log). */
+function procfileMessage(message: RegExp): RegExp {
+  if (host.is024) return message;
+  return new RegExp(message.source.replace(/^Invalid Procfile: line (\d+)$/, "invalid line in procfile, line $1"));
+}
+
+/**
  * Runs cases a few at a time: each one is a separate process tree. Cases
  * that take the app's deploy lock run one at a time (`workers: 1`), or they
  * would refuse each other with the lock message instead of their own.
  */
-async function runAll(cases: Case[], workers = 4): Promise<void> {
+async function runAll(cases: Case[], workers = 4, expect: (c: Case) => Promise<void> = expectRefused): Promise<void> {
   const queue = [...cases];
   const failures: string[] = [];
   await Promise.all(
     Array.from({ length: workers }, async () => {
       for (let c = queue.shift(); c; c = queue.shift()) {
         try {
-          await expectRefused(c);
+          await expect(c);
         } catch (error) {
           failures.push(`${c.name}: ${(error as Error).message.split("\n")[0]}`);
         }
@@ -191,26 +212,33 @@ const appJsonCases: Array<[string, RegExp]> = [
   [`{"formation": {"web": {"quantity": 1}}, "pad": "${"x".repeat(70_000)}"}`, /larger than 65536 bytes/],
 ];
 
-describe("hostile files in a push are refused before the build", () => {
+// 0.24 reads DOKKU_SCALE and app.json at extract and refuses them; 0.31.5 ignores both there (expectIgnored).
+describe("hostile files in a push are refused before the build (0.31.5: DOKKU_SCALE and app.json ignored)", () => {
+  const readsFormationFiles = () => host.is024;
   test(`DOKKU_SCALE: ${scaleFileCases.length} cases`, async () => {
-    await runAll(scaleFileCases.map(([text, message], i) => ({ name: `DOKKU_SCALE #${i} ${JSON.stringify(text.slice(0, 30))}`, run: pushedFiles({ DOKKU_SCALE: text }), message })));
+    const cases = scaleFileCases.map(([text, message], i) => ({ name: `DOKKU_SCALE #${i} ${JSON.stringify(text.slice(0, 30))}`, run: pushedFiles({ DOKKU_SCALE: text }), message }));
+    await runAll(cases, 4, readsFormationFiles() ? expectRefused : expectIgnored);
   });
   test(`Procfile: ${procfileCases.length} cases`, async () => {
-    await runAll(procfileCases.map(([text, message], i) => ({ name: `Procfile #${i} ${JSON.stringify(text.slice(0, 30))}`, run: pushedFiles({ Procfile: text }), message })));
+    await runAll(procfileCases.map(([text, message], i) => ({ name: `Procfile #${i} ${JSON.stringify(text.slice(0, 30))}`, run: pushedFiles({ Procfile: text }), message: procfileMessage(message) })));
   });
   test(`app.json: ${appJsonCases.length} cases`, async () => {
-    await runAll(appJsonCases.map(([text, message], i) => ({ name: `app.json #${i} ${JSON.stringify(text.slice(0, 30))}`, run: pushedFiles({ "app.json": text }), message })));
+    const cases = appJsonCases.map(([text, message], i) => ({ name: `app.json #${i} ${JSON.stringify(text.slice(0, 30))}`, run: pushedFiles({ "app.json": text }), message }));
+    await runAll(cases, 4, readsFormationFiles() ? expectRefused : expectIgnored);
   });
   test("symlinks, directories and devices instead of files", async () => {
-    await runAll([
+    const formationFiles = [
       { name: "DOKKU_SCALE symlink", run: pushedFiles({ DOKKU_SCALE: { symlink: "/etc/passwd" } }), message: /DOKKU_SCALE must be a regular file/ },
       { name: "DOKKU_SCALE dangling symlink", run: pushedFiles({ DOKKU_SCALE: { symlink: "/nonexistent" } }), message: /DOKKU_SCALE must be a regular file/ },
-      { name: "Procfile symlink", run: pushedFiles({ Procfile: { symlink: "/etc/hostname" } }), message: /Procfile must be a regular file/ },
       { name: "app.json symlink", run: pushedFiles({ "app.json": { symlink: "../../etc/passwd" } }), message: /app.json must be a regular file/ },
       { name: "DOKKU_SCALE directory", run: pushedFiles({ DOKKU_SCALE: { dir: true } }), message: /DOKKU_SCALE must be a regular file/ },
-      { name: "Procfile directory", run: pushedFiles({ Procfile: { dir: true } }), message: /Procfile must be a regular file/ },
       { name: "DOKKU_SCALE device", run: pushedFiles({ DOKKU_SCALE: { symlink: "/dev/zero" } }), message: /DOKKU_SCALE must be a regular file/ },
+    ];
+    await runAll([
+      { name: "Procfile symlink", run: pushedFiles({ Procfile: { symlink: "/etc/hostname" } }), message: /Procfile must be a regular file/ },
+      { name: "Procfile directory", run: pushedFiles({ Procfile: { dir: true } }), message: /Procfile must be a regular file/ },
     ]);
+    await runAll(formationFiles, 4, readsFormationFiles() ? expectRefused : expectIgnored);
   });
 });
 
@@ -257,12 +285,22 @@ describe("hostile command-line input is refused without writing", () => {
       ["web=abc", /Invalid count for process type web/],
       ["web=1.5", /Invalid count for process type web/],
       ["web=0x1", /Invalid count for process type web/],
-      ["web=+1", /Invalid count for process type web/],
       ["web= 1", /Invalid count for process type web/],
-      ["web=1=2", /Invalid count for process type web/],
       ["web=1;reboot", /Invalid count for process type web/],
     ];
+    // 0.31.5 reads a count as core ps 0.31.5's parseProcessTuples does
+    // (strconv.Atoi of what follows the first `=`, the rest dropped): `+1`
+    // and `1=2` are 1 there (src/core/scale-property.ts), refused on 0.24.
+    const atoiOnly = ["web=+1", "web=1=2"];
+    if (host.is024) tuples.push(...atoiOnly.map((t): [string, RegExp] => [t, /Invalid count for process type web/]));
     await runAll(tuples.map(([t, message]) => ({ name: `ps:scale ${t}`, run: () => host.dokku("ps:scale", app, t), message })), 1);
+    if (!host.is024) {
+      for (const t of atoiOnly) {
+        const r = await host.dokku("ps:scale", "--skip-deploy", app, t);
+        assert.equal(r.code, 0, `${t}: ${r.stderr}`);
+        assert.equal(readFileSync(host.formationFile(app), "utf8"), "web=1\n", `${t} is web=1`);
+      }
+    }
     // A bad tuple after a good one: nothing at all is written.
     await runAll([{ name: "ps:scale web=2 worker=x", run: () => host.dokku("ps:scale", app, "web=2", "worker=x"), message: /Invalid count for process type worker/ }], 1);
   });

@@ -10,9 +10,12 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { Host, PROCFILE_WEB_WORKER, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
+// This file concerns Dokku 0.24.10 only: the shell fast paths answer 0.24's per-container triggers (contract.fastPathTriggers: none on 0.30+).
+export const CONCERNS_DOKKU = "0.24.10";
+
 let host: Host;
 before(async () => {
-  host = await Host.create();
+  host = await Host.create({ version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();

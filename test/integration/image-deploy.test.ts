@@ -13,12 +13,15 @@ import { execa } from "execa";
 import { BASE_IMAGE, Host, PROCFILE_WEB_WORKER, countByType, deployedContainers } from "./harness.ts";
 import { tempDir } from "../temp.ts";
 
+// This file concerns Dokku 0.24.10 only: git:from-image applies the image's DOKKU_SCALE, which 0.30+ ignores.
+export const CONCERNS_DOKKU = "0.24.10";
+
 let host: Host;
 const builtImages: string[] = [];
 const dirs: string[] = [];
 
 before(async () => {
-  host = await Host.create();
+  host = await Host.create({ version: CONCERNS_DOKKU });
 });
 after(async () => {
   if (builtImages.length) await execa("docker", ["rmi", "-f", ...builtImages], { reject: false });

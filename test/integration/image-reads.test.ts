@@ -14,9 +14,12 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { BASE_IMAGE, Host, commitFiles, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
+// This file concerns Dokku 0.24.10 only: pre-deploy reads the Procfile and DOKKU_SCALE out of the image (0.31.5 copies the Procfile from the pushed source).
+export const CONCERNS_DOKKU = "0.24.10";
+
 let host: Host;
 before(async () => {
-  host = await Host.create();
+  host = await Host.create({ version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();

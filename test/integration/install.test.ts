@@ -28,6 +28,9 @@ import {
 import { join } from "node:path";
 import { Host, REPO, callerCwd, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
+// This file concerns Dokku 0.24.10 only: a host seeded like a real 0.24.10 host, with a stand-in for core ps 0.24.10 (0.31.5's install and --uninstall: dokku-0.31.test.ts).
+export const CONCERNS_DOKKU = "0.24.10";
+
 const INSTALL = join(REPO, "install.sh");
 const CORE_PS = join(REPO, "test", "fixtures", "core-ps");
 
@@ -156,7 +159,7 @@ before(async () => {
   assert.equal(process.getuid?.(), 0, "install.test.ts runs install.sh as root, as operators do");
   dokkuUid = idOf("/etc/passwd", "dokku");
   dokkuGid = idOf("/etc/group", "dokku");
-  host = await Host.create();
+  host = await Host.create({ version: CONCERNS_DOKKU });
 
   // Two apps deployed and used with dokku-ps, then reshaped to core ps's layout.
   web = await host.createApp("inst-web");

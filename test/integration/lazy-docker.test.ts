@@ -65,22 +65,32 @@ test("no-Docker triggers and subcommands never load the dockerode chunk", async 
     [DOKKU, ["ps:scale", app]],
     [DOKKU, ["ps:report", app, "--ps-restart-policy"]],
   ];
-  for (const [cmd, args] of cases) {
+  // The triggers this Dokku's ps answers (0.31.5: no docker-args-process-deploy nor pre-start).
+  const answered = cases.filter(([cmd]) => cmd === DOKKU || host.contract.triggers.includes(cmd.split("/").at(-1) as string));
+  assert.ok(answered.length >= 8);
+  for (const [cmd, args] of answered) {
     const loaded = await modulesLoadedBy(cmd, args);
     assert.ok(loaded.some((u) => u.endsWith("/dist/ps.cjs")), `${args[0]}: the hook saw the entry`);
     assert.ok(!loaded.some((u) => u.includes(dockerodeChunk)), `${cmd} ${args.join(" ")} loaded dockerode`);
   }
 });
 
+/**
+ * Something that needs the engine: 0.24's procfile-get-command without a
+ * Procfile copy looks into the (missing) image; 0.30+'s reads only the copy
+ * core-post-extract made, so there ps:start (Dokku's Start asks the engine
+ * for the running image tag first, deployed or not).
+ */
+const needsDocker = (): [string, string[]] => (host.is024 ? [trigger("procfile-get-command"), [app, "web", "5000"]] : [DOKKU, ["ps:start", app]]);
+
 test("a trigger that needs Docker does load it (the guard can fail)", async () => {
-  // No Procfile copy yet: the trigger must look into the (missing) image.
-  const loaded = await modulesLoadedBy(trigger("procfile-get-command"), [app, "web", "5000"], false);
+  const loaded = await modulesLoadedBy(...needsDocker(), false);
   assert.ok(loaded.some((u) => u.includes(dockerodeChunk)));
 });
 
 test("https (tls, crypto) is loaded only for an engine reached over TLS", async () => {
   // The local socket: dockerode, but not https.
-  const local = await modulesLoadedBy(trigger("procfile-get-command"), [app, "web", "5000"], false);
+  const local = await modulesLoadedBy(...needsDocker(), false);
   assert.ok(local.some((u) => u.includes(dockerodeChunk)));
   assert.ok(!local.some((u) => u === "https" || u === "node:https"), "https loaded for the local socket");
   // Over TLS the stand-in hands over to the real module: the request is made (and refused).

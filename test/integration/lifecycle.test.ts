@@ -43,14 +43,14 @@ describe("ps:stop / ps:start / ps:restart", () => {
   let app: string;
   before(async () => {
     app = await host.createApp("life");
-    await deploy(host, app, dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=1\n" }));
+    await deploy(host, app, await host.withFormation(app, dockerfileApp({ Procfile: PROCFILE_WEB_WORKER }), "web=1\nworker=1\n"));
   });
 
   test("ps:stop stops every container and turns restore off; ps:start brings the formation back", async () => {
     assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 1 });
     const stop = await host.dokku("ps:stop", app);
     assert.equal(stop.code, 0, stop.stderr);
-    assert.equal(stop.stdout, `Stopping ${app}\n`);
+    assert.equal(stop.stdout, `${host.contract.stopLine(app)}\n`);
     assert.deepEqual(await deployedContainers(app), []);
     const ps = await docker("ps", "-q", "--filter", `label=com.dokku.app-name=${app}`);
     assert.equal(ps.stdout.trim(), "");
@@ -98,8 +98,14 @@ describe("ps:stop / ps:start / ps:restart", () => {
     assert.notDeepEqual(byType(now, "worker"), byType(before, "worker"), "worker replaced");
 
     const bad = await host.dokku("ps:restart", app, "clock");
-    assert.equal(bad.code, 1);
-    assert.equal(bad.stderr, ` !     Process type clock is not part of the formation of ${app} (process types: web, worker)\n`);
+    if (host.contract.restartBy === "release-and-deploy") {
+      assert.equal(bad.code, 1);
+      assert.equal(bad.stderr, ` !     Process type clock is not part of the formation of ${app} (process types: web, worker)\n`);
+    } else {
+      // 0.31.5: `deploy <app> <tag> clock`, as core ps 0.31.5's Restart: no such type, nothing replaced.
+      assert.equal(bad.code, 0, bad.stderr);
+      assert.deepEqual(ids(await deployedContainers(app)), ids(now));
+    }
     const all = await host.dokku("ps:restart", "--all", app, "worker");
     assert.equal(all.code, 1);
     assert.equal(all.stderr, " !     Unable to restart all apps when specifying a process name\n");
@@ -227,8 +233,10 @@ describe("reboot: ps:restore --all", () => {
     const b = await h.createApp("rb");
     const c = await h.createApp("rc");
     const never = await h.createApp("rn");
-    await deploy(h, a, dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=1\n" }));
+    await deploy(h, a, await h.withFormation(a, dockerfileApp({ Procfile: PROCFILE_WEB_WORKER }), "web=1\nworker=1\n"));
     for (const app of [b, c]) {
+      // 0.24 reads b's and c's formation out of a's image; 0.31.5 from the scale property.
+      await h.withFormation(app, {}, "web=1\nworker=1\n");
       const r = await h.dokku("git:from-image", app, `dokku/${a}:latest`);
       assert.equal(r.code, 0, r.stderr);
     }

@@ -26,7 +26,7 @@ test("push, scale, report and restart with every plugin process on Node 18.19", 
   assert.match(version.stdout, /^v18\.19\./);
 
   const app = await host.createApp("node18");
-  const push = await host.push(app, await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=2\n" })));
+  const push = await host.push(app, await workTree(await host.withFormation(app, dockerfileApp({ Procfile: PROCFILE_WEB_WORKER }), "web=1\nworker=2\n")));
   assert.equal(push.code, 0, push.stderr);
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 2 });
 

@@ -18,6 +18,9 @@ import { execa } from "execa";
 import { DOKKU, Host, callerCwd, REPO, BASE_IMAGE, countByType, deployedContainers, dockerfileApp, workTree, type RunResult } from "./harness.ts";
 import { tempDir } from "../temp.ts";
 
+// This file concerns Dokku 0.24.10 only: procfile-extract and procfile-remove are core ps 0.24's triggers, gone since 0.30.
+export const CONCERNS_DOKKU = "0.24.10";
+
 let host: Host;
 let app: string;
 const scratch: string[] = [];
@@ -26,7 +29,7 @@ const images: string[] = [];
 const PROCFILE = "web: env SEEN_PORT=$PORT sleep 86400\nworker: sleep 86400\n";
 
 before(async () => {
-  host = await Host.create();
+  host = await Host.create({ version: CONCERNS_DOKKU });
   host.installFixturePlugin("trigger-caller");
 
   app = await host.createApp("pfx");

@@ -14,6 +14,9 @@ import { join } from "node:path";
 import { Host, commitFiles, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 import { tempDir } from "../temp.ts";
 
+// This file concerns Dokku 0.24.10 only: the shell fast paths of 0.24's push triggers (contract.fastPathTriggers: none on 0.30+) and DOKKU_SCALE validation.
+export const CONCERNS_DOKKU = "0.24.10";
+
 let host: Host;
 let log: string;
 
@@ -24,7 +27,7 @@ before(async () => {
   log = join(bin, "starts.log");
   writeFileSync(join(bin, "node"), `#!/bin/sh\nprintf '%s\\n' "$*" >>'${log}'\nexec '${process.execPath}' "$@"\n`);
   chmodSync(join(bin, "node"), 0o755);
-  host = await Host.create({ binDir: bin });
+  host = await Host.create({ binDir: bin, version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();

@@ -7,7 +7,8 @@
  * dir, and its install.sh run on a fresh host/ tree with a PATH that holds
  * no node_modules and whose `npm`/`npx` only record that they were called.
  * The unpacked copy is then deleted, and a push of an app whose repo says
- * DOKKU_SCALE web=1 worker=2 must run 1 web and 2 worker containers.
+ * formation web=1 worker=2 (a DOKKU_SCALE on 0.24, ps:scale on 0.31.5) must
+ * run 1 web and 2 worker containers.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -69,7 +70,7 @@ test("the tarball holds the bundle, shims, commands, plugin.toml (the package's 
   assert.match(await read("REVISION"), new RegExp(`^${version.replace(/\./g, "\\.")} [0-9a-f]{40}`));
 });
 
-test("unpacked anywhere, its install.sh installs a plugin that needs only node: DOKKU_SCALE web=1 worker=2 gives 1 web + 2 workers", async () => {
+test("unpacked anywhere, its install.sh installs a plugin that needs only node: a formation web=1 worker=2 gives 1 web + 2 workers", async () => {
   const unpacked = tempDir("dokku-ps-unpack-");
   const untar = await execa("tar", ["-xzf", tarball, "-C", unpacked], { reject: false });
   assert.equal(untar.exitCode, 0, String(untar.stderr));
@@ -82,12 +83,15 @@ test("unpacked anywhere, its install.sh installs a plugin that needs only node: 
   removeTempDir(unpacked);
 
   const app = await host.createApp("rel");
-  const push = await host.push(app, await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n", DOKKU_SCALE: "web=1\nworker=2\n" })));
+  // 0.24: a DOKKU_SCALE in the repo; 0.31.5 ignores that, ps:scale --skip-deploy first.
+  const files = await host.withFormation(app, dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n" }), "web=1\nworker=2\n");
+  const push = await host.push(app, await workTree(files));
   assert.equal(push.code, 0, push.stderr);
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 2 });
   const report = await host.dokku("ps:report", app, "--ps-can-scale");
   assert.equal(report.code, 0, report.stderr);
-  assert.equal(report.stdout.trim(), "false", "the image's DOKKU_SCALE rules");
+  if (host.is024) assert.equal(report.stdout.trim(), "false", "the image's DOKKU_SCALE rules");
+  else assert.equal(report.stdout.trim(), "true", "ps:scale set it: ps:scale rules");
   const list = await host.dokku("plugin:list");
   assert.match(list.stdout, new RegExp(`\\bps\\s+${version.replace(/\./g, "\\.")}\\s+enabled`), list.stdout);
   assert.equal(readFileSync(npmCalls, "utf8"), "", "npm and npx were never called");

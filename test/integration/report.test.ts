@@ -1,6 +1,10 @@
 /**
- * ps:report on the test host: Dokku 0.24's layout byte for byte, info
- * flags, JSON, every error, and container states read from the engine.
+ * ps:report on the test host: Dokku's layout byte for byte, info flags,
+ * JSON, every error, and container states read from the engine. Runs on
+ * 0.24.10 and 0.31.5: the rows are this Dokku's report flags in order
+ * (host.contract.reportFlags; 0.31.5's three procfile-path rows and its
+ * values as real-dokku-0.31.5/transcripts/core-ps-0.31.5.log shows them for
+ * `dokku ps:report rdweb`), 0.24's extra info flags only where they exist.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,15 +16,30 @@ let app: string;
 let idle: string;
 const cid = new Map<string, string>();
 
-const EXTRA_FLAGS = [
-  "--ps-computed-restart-policy",
-  "--ps-computed-stop-timeout-seconds",
-  "--ps-global-restart-policy",
-  "--ps-global-restore",
-  "--ps-global-stop-timeout-seconds",
-  "--ps-stop-timeout-seconds",
-];
-const BASE_FLAGS = ["--deployed", "--processes", "--ps-can-scale", "--ps-restart-policy", "--restore", "--running"];
+/** This Dokku's report flags, then dokku-ps's extra info flags (0.24 only). */
+const flags = () => [...host.contract.reportFlags, ...host.contract.extraReportFlags];
+
+/**
+ * The rows before the status rows, in this Dokku's order; `values` gives the
+ * app-dependent ones, the rest are a default app's (core-ps-0.31.5.log
+ * shows `Procfile`, `Procfile` and an empty `Ps procfile path`).
+ */
+function rows(values: { deployed: string; processes: string; running: string }): Array<[string, string]> {
+  const all: Record<string, string> = {
+    ...values,
+    "ps-can-scale": "true",
+    "ps-computed-procfile-path": "Procfile",
+    "ps-global-procfile-path": "Procfile",
+    "ps-procfile-path": "",
+    "ps-restart-policy": "on-failure:10",
+    restore: "true",
+  };
+  return host.contract.reportFlags.map((flag) => {
+    const key = flag.slice(2);
+    const label = key.replace(/-/g, " ");
+    return [label.charAt(0).toUpperCase() + label.slice(1), all[key]!];
+  });
+}
 
 before(async () => {
   host = await Host.create();
@@ -43,19 +62,14 @@ const golden = (name: string, rows: Array<[string, string]>): string =>
   `=====> ${name} ps information\n` + rows.map(([label, value]) => `       ${`${label}:`.padEnd(31)}${value}\n`).join("");
 
 describe("ps:report", () => {
-  test("stdout is byte-equal to Dokku 0.24's layout for a deployed app", async () => {
+  test("stdout is byte-equal to Dokku's layout for a deployed app", async () => {
     const r = await dokku("ps:report", app);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, "");
     assert.equal(
       r.stdout,
       golden(app, [
-        ["Deployed", "true"],
-        ["Processes", "2"],
-        ["Ps can scale", "true"],
-        ["Ps restart policy", "on-failure:10"],
-        ["Restore", "true"],
-        ["Running", "true"],
+        ...rows({ deployed: "true", processes: "2", running: "true" }),
         ["Status web 1", `running (CID: ${cid.get("web.1")!.slice(0, 11)})`],
         ["Status worker 1", `running (CID: ${cid.get("worker.1")!.slice(0, 11)})`],
       ]),
@@ -84,14 +98,7 @@ describe("ps:report", () => {
     assert.equal(
       r.stdout,
       "=====> Setting deployed to false\n" +
-      golden(idle, [
-        ["Deployed", "false"],
-        ["Processes", "0"],
-        ["Ps can scale", "true"],
-        ["Ps restart policy", "on-failure:10"],
-        ["Restore", "true"],
-        ["Running", "false"],
-      ]),
+      golden(idle, rows({ deployed: "false", processes: "0", running: "false" })),
     );
     assert.equal((await dokku("ps:report", idle)).stdout, r.stdout.replace("=====> Setting deployed to false\n", ""));
   });
@@ -114,8 +121,14 @@ describe("ps:report", () => {
     assert.equal(status.stdout, `running (CID: ${cid.get("worker.1")!.slice(0, 11)})\n`);
     const deployed = await dokku("ps:report", app, "--deployed");
     assert.equal(deployed.stdout, "true\n");
-    const timeout = await dokku("ps:report", app, "--ps-computed-stop-timeout-seconds");
-    assert.equal(timeout.stdout, "10\n");
+    if (host.contract.extraReportFlags.includes("--ps-computed-stop-timeout-seconds")) {
+      const timeout = await dokku("ps:report", app, "--ps-computed-stop-timeout-seconds");
+      assert.equal(timeout.stdout, "10\n");
+    } else {
+      // 0.31.5's record: `ps:report rdweb --ps-computed-procfile-path` prints `Procfile`.
+      const procfile = await dokku("ps:report", app, "--ps-computed-procfile-path");
+      assert.equal(procfile.stdout, "Procfile\n");
+    }
   });
 
   test("--format json: one line, every field as a string, keys sorted", async () => {
@@ -127,12 +140,13 @@ describe("ps:report", () => {
     assert.equal(json["deployed"], "true");
     assert.equal(json["processes"], "2");
     assert.equal(json["ps-restart-policy"], "on-failure:10");
-    assert.equal(json["ps-computed-restart-policy"], "on-failure:10");
+    if (host.is024) assert.equal(json["ps-computed-restart-policy"], "on-failure:10");
+    else assert.equal(json["ps-computed-procfile-path"], "Procfile");
     assert.equal(json["status-web.1"], `running (CID: ${cid.get("web.1")!.slice(0, 11)})`);
     for (const v of Object.values(json)) assert.equal(typeof v, "string");
     assert.deepEqual(
       Object.keys(json).sort(),
-      [...BASE_FLAGS, ...EXTRA_FLAGS, "--status-web.1", "--status-worker.1"].map((f) => f.slice(2)).sort(),
+      [...flags(), "--status-web.1", "--status-worker.1"].map((f) => f.slice(2)).sort(),
     );
   });
 
@@ -176,7 +190,7 @@ describe("ps:report errors", () => {
   test("two info flags", () => fail([app, "--running", "--deployed"], " !     ps:report command allows only a single flag\n"));
 
   test("unknown flag lists every valid flag", () =>
-    fail([idle, "--nope"], ` !     Invalid flag passed, valid flags: ${[...BASE_FLAGS, ...EXTRA_FLAGS].sort().join(", ")}\n`));
+    fail([idle, "--nope"], ` !     Invalid flag passed, valid flags: ${flags().sort().join(", ")}\n`));
 
   test("missing app exits 20", () => fail(["nope-app"], " !     App nope-app does not exist\n", 20));
 
@@ -194,11 +208,10 @@ describe("ps:report errors", () => {
 
 describe("help through the commands file", () => {
   test("dokku ps:help and dokku ps print the usage block", async () => {
-    const { renderPluginHelp } = await import("../../src/core/help.ts");
     for (const args of [["ps:help"], ["ps"]]) {
       const r = await dokku(...args);
       assert.equal(r.code, 0, r.stderr);
-      assert.equal(r.stdout, renderPluginHelp());
+      assert.equal(r.stdout, host.contract.pluginHelp());
     }
   });
 

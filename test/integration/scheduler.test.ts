@@ -61,15 +61,20 @@ test("ps commands reach the app's scheduler only through scheduler-* triggers", 
   const until = (Date.now() / 1000 + 1).toFixed(3);
 
   const got = calls(host);
+  // 0.24's deploy passes a process type only when given one; 0.30+'s always
+  // passes it, "" for all (Dokku 0.31.5's `deploy <app> <tag> <process-type>`),
+  // and its ps:scale deploys only the types it scaled.
+  const deploy = (processType?: string) =>
+    host.is024 ? `scheduler-deploy recorder ${app} latest${processType ? ` ${processType}` : ""}` : `scheduler-deploy recorder ${app} latest ${processType ?? ""}`;
   const expected = [
     `scheduler-is-deployed recorder ${app}`,
-    `scheduler-deploy recorder ${app} latest`, // git:from-image
+    deploy(), // git:from-image
     `scheduler-stop recorder ${app}`, // ps:stop
     `scheduler-app-status recorder ${app}`, // ps:start
-    `scheduler-deploy recorder ${app} latest`,
-    `scheduler-deploy recorder ${app} latest`, // ps:restart (release-and-deploy, tag latest)
-    `scheduler-deploy recorder ${app} latest web`, // ps:restart <app> web
-    `scheduler-deploy recorder ${app} latest`, // ps:scale
+    deploy(),
+    deploy(), // ps:restart (0.24: release-and-deploy; 0.31.5: deploy of the running tag)
+    deploy("web"), // ps:restart <app> web
+    host.is024 ? deploy() : deploy("web"), // ps:scale web=2
     `pre-restore recorder ${app}`, // ps:restore
     `scheduler-app-status recorder ${app}`,
   ];

@@ -2,6 +2,13 @@
  * ps:set on the test host: restart-policy reaches Docker, --global applies
  * to apps without their own value, restore and stop-timeout-seconds land
  * where Dokku's scheduler reads them, and every error writes nothing.
+ *
+ * On 0.31.5 ps:set has only `procfile-path` and `restart-policy`, and only
+ * `procfile-path` --global (host.contract.setProperties /
+ * globalSetProperties; core ps 0.31.5's CommandSet, whose `Invalid
+ * restart-policy specified` core-ps-0.31.5.log shows): there the others are
+ * refused, with nothing written, and --global restart-policy with `Property
+ * cannot be specified globally`.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -80,24 +87,34 @@ function snapshot(): string {
   return hash.digest("hex");
 }
 
+/** This Dokku's refusal of a property its ps:set does not have. */
+const invalidProperty = () => ` !     Invalid property specified, valid properties include: ${[...host.contract.setProperties].sort().join(", ")}\n`;
+
+/** `stderr` where this Dokku's ps:set has `property` (--global: as a global one), else its refusal. */
+const ifProperty = (property: string, global: boolean, stderr: string) => (): string => {
+  if (!host.contract.setProperties.includes(property)) return invalidProperty();
+  if (global && !host.contract.globalSetProperties.includes(property)) return " !     Property cannot be specified globally\n";
+  return stderr;
+};
+
 describe("ps:set errors: exact text, exit code, nothing written", () => {
-  const cases: Array<[string[], string, number]> = [
+  const cases: Array<[string[], string | (() => string), number]> = [
     [["@app"], " !     No property specified\n", 1],
     [["@app", ""], " !     No property specified\n", 1],
     [["--global"], " !     No property specified\n", 1],
-    [["@app", "bogus", "x"], " !     Invalid property specified, valid properties include: restart-policy, restore, stop-timeout-seconds\n", 1],
-    [["--global", "bogus", "x"], " !     Invalid property specified, valid properties include: restart-policy, restore, stop-timeout-seconds\n", 1],
+    [["@app", "bogus", "x"], invalidProperty, 1],
+    [["--global", "bogus", "x"], invalidProperty, 1],
     [["@app", "restart-policy", "sometimes"], " !     Invalid restart-policy specified\n", 1],
-    [["--global", "restart-policy", "on-failure:x"], " !     Invalid restart-policy specified\n", 1],
-    [["@app", "restore", "maybe"], " !     Invalid restore specified, valid values: true, false\n", 1],
-    [["@app", "stop-timeout-seconds", "1.5"], " !     Invalid stop-timeout-seconds specified, must be an integer from 0 to 86400\n", 1],
+    [["--global", "restart-policy", "on-failure:x"], ifProperty("restart-policy", true, " !     Invalid restart-policy specified\n"), 1],
+    [["@app", "restore", "maybe"], ifProperty("restore", false, " !     Invalid restore specified, valid values: true, false\n"), 1],
+    [["@app", "stop-timeout-seconds", "1.5"], ifProperty("stop-timeout-seconds", false, " !     Invalid stop-timeout-seconds specified, must be an integer from 0 to 86400\n"), 1],
     [["missing-app", "restart-policy", "no"], " !     App missing-app does not exist\n", 20],
   ];
   for (const [args, stderr, code] of cases) {
     test(`ps:set ${args.join(" ")}`, async () => {
       const before = snapshot();
       const r = await dokku("ps:set", ...args.map((a) => (a === "@app" ? app : a)));
-      assert.equal(r.stderr, stderr);
+      assert.equal(r.stderr, typeof stderr === "string" ? stderr : stderr());
       assert.equal(r.code, code);
       assert.equal(r.stdout, "");
       assert.equal(snapshot(), before, "nothing written");
@@ -120,8 +137,18 @@ describe("ps:set restart-policy", () => {
     assert.equal((await dokku("ps:report", app, "--ps-restart-policy")).stdout, "on-failure:10\n");
   });
 
-  test("--global applies to apps without their own value only", async () => {
+  test("--global applies to apps without their own value only (0.31.5: refused, nothing written)", async () => {
     assert.equal((await dokku("ps:set", other, "restart-policy", "always")).code, 0);
+    if (!host.contract.globalSetProperties.includes("restart-policy")) {
+      const before = snapshot();
+      const g = await dokku("ps:set", "--global", "restart-policy", "unless-stopped");
+      assert.deepEqual([g.code, g.stdout, g.stderr], [1, "", " !     Property cannot be specified globally\n"]);
+      assert.equal(snapshot(), before, "nothing written");
+      await redeploy(other, otherSrc);
+      assert.deepEqual([...new Set(await policies(other))], ["always"]);
+      assert.equal((await dokku("ps:report", app, "--ps-restart-policy")).stdout, "on-failure:10\n");
+      return;
+    }
     const g = await dokku("ps:set", "--global", "restart-policy", "unless-stopped");
     assert.equal(g.code, 0, g.stderr);
     assert.equal(g.stdout, "=====> Setting restart-policy to unless-stopped\n");
@@ -146,8 +173,21 @@ describe("ps:set restart-policy", () => {
   });
 });
 
+/** On a Dokku whose ps:set lacks `property`: refused, nothing written; true when it has it. */
+async function hasProperty(property: string, ...values: string[]): Promise<boolean> {
+  if (host.contract.setProperties.includes(property)) return true;
+  for (const args of [[app, property, ...values], ["--global", property, ...values]]) {
+    const before = snapshot();
+    const r = await dokku("ps:set", ...args);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [1, "", invalidProperty()], args.join(" "));
+    assert.equal(snapshot(), before, "nothing written");
+  }
+  return false;
+}
+
 describe("ps:set restore", () => {
-  test("app value is config DOKKU_APP_RESTORE, shown by ps:report", async () => {
+  test("app value is config DOKKU_APP_RESTORE, shown by ps:report (0.31.5: no such property)", async () => {
+    if (!(await hasProperty("restore", "false"))) return;
     const r = await dokku("ps:set", app, "restore", "false");
     assert.equal(r.stdout, "=====> Setting restore to false\n");
     assert.equal((await dokku("config:get", app, "DOKKU_APP_RESTORE")).stdout, "0\n");
@@ -157,7 +197,8 @@ describe("ps:set restore", () => {
     assert.equal((await dokku("ps:report", app, "--restore")).stdout, "true\n");
   });
 
-  test("--global is a ps property", async () => {
+  test("--global is a ps property (0.31.5: no such property)", async () => {
+    if (!(await hasProperty("restore", "false"))) return;
     const r = await dokku("ps:set", "--global", "restore", "false");
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await dokku("ps:report", app, "--ps-global-restore")).stdout, "false\n");
@@ -169,7 +210,8 @@ describe("ps:set restore", () => {
 });
 
 describe("ps:set stop-timeout-seconds", () => {
-  test("app and global values are mirrored into DOKKU_DOCKER_STOP_TIMEOUT", async () => {
+  test("app and global values are mirrored into DOKKU_DOCKER_STOP_TIMEOUT (0.31.5: no such property)", async () => {
+    if (!(await hasProperty("stop-timeout-seconds", "7"))) return;
     const g = await dokku("ps:set", "--global", "stop-timeout-seconds", "7");
     assert.equal(g.stdout, "=====> Setting stop-timeout-seconds to 7\n");
     assert.equal((await dokku("config:get", "--global", "DOKKU_DOCKER_STOP_TIMEOUT")).stdout, "7\n");
@@ -190,7 +232,8 @@ describe("ps:set stop-timeout-seconds", () => {
     assert.equal((await dokku("ps:report", app, "--ps-computed-stop-timeout-seconds")).stdout, "10\n");
   });
 
-  test("the value reaches docker stop --time (a container that ignores SIGTERM)", async () => {
+  test("the value reaches docker stop --time (a container that ignores SIGTERM) (0.31.5: no such property)", async () => {
+    if (!(await hasProperty("stop-timeout-seconds", "3"))) return;
     const slow = await host.createApp("set-slow");
     // PID 1 under --init is tini, which forwards SIGTERM to sh; sh ignores it.
     const dockerfile = `FROM dokku-ps/busybox:latest\nCMD ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]\n`;

@@ -40,9 +40,12 @@ import {
   type SmokeStep,
 } from "./transcript.ts";
 
+// This file concerns Dokku 0.24.10 only: it replays a record of real Dokku 0.24.10's own ps.
+export const CONCERNS_DOKKU = "0.24.10";
+
 let host: Host;
 before(async () => {
-  host = await Host.create();
+  host = await Host.create({ version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();

@@ -38,6 +38,9 @@ import {
   type RecordedStep,
 } from "./transcript.ts";
 
+// This file concerns Dokku 0.24.10 only: it replays a record of real Dokku 0.24.10's own ps.
+export const CONCERNS_DOKKU = "0.24.10";
+
 /** steps.sh's commits between pushes, keyed by the log's `###` markers. */
 const COMMITS: Array<[RegExp, Record<string, string | null>]> = [
   [/DOKKU_SCALE in the image/, { DOKKU_SCALE: "web=1\nworker=3\n" }],
@@ -46,7 +49,7 @@ const COMMITS: Array<[RegExp, Record<string, string | null>]> = [
 
 let host: Host;
 before(async () => {
-  host = await Host.create();
+  host = await Host.create({ version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();

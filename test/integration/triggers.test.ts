@@ -15,11 +15,14 @@ import { DOKKU, Host, countByType, deployedContainers, dockerfileApp, dokkuUser,
 import { treeHash } from "./state.ts";
 import { tempDir } from "../temp.ts";
 
+// This file concerns Dokku 0.24.10 only: core ps 0.24.10's triggers (post-create's DOKKU_SCALE, pre-start, post-extract, docker-args-process-deploy…); 0.31.5's: dokku-0.31.test.ts.
+export const CONCERNS_DOKKU = "0.24.10";
+
 let host: Host;
 const scratch: string[] = [];
 
 before(async () => {
-  host = await Host.create();
+  host = await Host.create({ version: CONCERNS_DOKKU });
   host.installFixturePlugin("trigger-caller");
 });
 after(async () => {
