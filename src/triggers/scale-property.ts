@@ -117,8 +117,8 @@ export async function corePostExtract(ctx: Context, [app, sourceDir]: string[]):
   try {
     parseProcfile(text);
   } catch (error) {
-    // procfile-util check's words, as core ps 0.31.5 passes them on.
-    if (error instanceof InvalidProcfileLine) throw new DokkuError(`invalid line in procfile, line ${error.lineNumber}`);
+    // procfile-util check's words, as core ps passes them on.
+    if (error instanceof InvalidProcfileLine) throw new DokkuError(ctx.contract.badProcfileLine(error.lineNumber));
     throw error;
   }
 }
