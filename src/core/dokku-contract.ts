@@ -45,6 +45,12 @@ export interface DokkuContract {
   /** The line `ps:stop` prints before stopping. */
   stopLine(app: string): string;
   /**
+   * core-post-extract's error for a Procfile line without a colon (0.30+;
+   * Dokku adds the ` !     ` prefix): procfile-util's words, which 0.35's
+   * procfile-util prints with a coloured prefix of its own.
+   */
+  badProcfileLine(line: number): string;
+  /**
    * How `ps:restart` redeploys: 0.24 a `release-and-deploy` of the app;
    * 0.30+ a `deploy <app> <running tag> [<process-type>]` (no release).
    */
@@ -166,6 +172,9 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     restoreHook: "scheduler-pre-restore",
     startWarnsNotRunning: true,
     stopLine: atLeast(v, 35) ? (app) => `-----> Stopping ${app}` : (app) => `Stopping ${app}`,
+    badProcfileLine: atLeast(v, 35)
+      ? (line) => `\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line ${line}`
+      : (line) => `invalid line in procfile, line ${line}`,
     pluginHelp: () => renderPluginHelp(COMMAND_ROWS_0_31, "    \n"),
     helpIndex: (all) => renderHelpIndex(all, COMMAND_ROWS_0_31),
   };
@@ -185,6 +194,7 @@ function contract024(text: string): DokkuContract {
     restoreHook: "pre-restore",
     startWarnsNotRunning: false,
     stopLine: (app) => `Stopping ${app}`,
+    badProcfileLine: (line) => `invalid line in procfile, line ${line}`,
     pluginHelp: () => renderPluginHelp(COMMAND_ROWS),
     helpIndex: (all) => renderHelpIndex(all, COMMAND_ROWS),
   };

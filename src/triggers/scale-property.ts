@@ -98,8 +98,8 @@ export async function corePostExtract(ctx: Context, [app, sourceDir]: string[]):
     try {
       parseProcfile(content.toString("utf8"));
     } catch (error) {
-      // procfile-util check's words, as core ps 0.31.5 passes them on.
-      if (error instanceof InvalidProcfileLine) throw new DokkuError(`invalid line in procfile, line ${error.lineNumber}`);
+      // procfile-util check's words, as core ps passes them on (0.35 doubles the prefix).
+      if (error instanceof InvalidProcfileLine) throw new DokkuError(ctx.contract.badProcfileLine(error.lineNumber));
       throw error;
     }
   }

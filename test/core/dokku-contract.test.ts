@@ -75,6 +75,9 @@ test("0.35.20: post-release-builder instead of pre-deploy, and `-----> Stopping`
   assert.ok(!answersTrigger(c, "pre-deploy"));
   assert.ok(!answersTrigger(c, "ps-get-property"));
   assert.equal(c.stopLine("rdweb"), "-----> Stopping rdweb");
+  // real 0.35.20: ` !     ESC[1mESC[31m !     ESC[0mESC[0minvalid line in procfile, line 1` (core-ps-0.35.20.log)
+  assert.equal(c.badProcfileLine(1), "\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line 1");
+  assert.equal(contractFor("v0.31.5").badProcfileLine(1), "invalid line in procfile, line 1");
 });
 
 test("0.38: ps-get-property (0.36+) and docker-args-process-deploy (0.38.9+)", () => {

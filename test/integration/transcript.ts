@@ -532,6 +532,9 @@ export function classify031(command: string): Step031 {
     return { kind: "dokku", scoped: true };
   }
   if (/^plugn version$|plugn-stdin-repro\.js|rd31-plugn-out\.txt/.test(command)) return { kind: "dropped", reason: PLUGN_REASON };
+  if (/^ls -la \S+\/plugins\/available\/ps\/ /.test(command)) {
+    return { kind: "dropped", reason: "the plugin's files' types and sizes (Go binaries and their trigger symlinks vs dokku-ps's bundle and shims); their names are compared at the `ls` before" };
+  }
   if (command.startsWith("dokku ")) return { kind: "dokku" };
   if (/^(ls|grep|find|cat|git -C \S+ show) /.test(command) || command.startsWith("cd /tmp && node -e ")) {
     return { kind: "shell", scoped: /\/data\/ps\/($| )/.test(command) };
@@ -568,23 +571,44 @@ export function scopeToApp(text: string, command: string): string {
 
 /**
  * Normalisation for the shell steps (both sides): `ls -l`'s dates, `total`s,
- * directory sizes (file-system dependent) and the link count of `..` (how many
- * apps the host has); a `git show`'s abbreviated commit; the `stdout lines N`
- * of the stdin check (docker inspect's length, an engine fact).
+ * directories' sizes and link counts (file-system and git dependent), the
+ * `..` entry (the parent: DOKKU_ROOT's mode, how many apps the host has), the
+ * size of an `ENV` file and its `DOKKU_PROXY_PORT` line (host/ allocates no
+ * proxy port, see host/README.md), the pid in core-post-extract's
+ * `Procfile.<pid>`; a `git show`'s abbreviated commit; the `stdout lines N` of
+ * the stdin check (docker inspect's length, an engine fact).
  */
 export function normaliseShell(text: string): string {
   return text
     .split("\n")
+    .filter((l) => !/^[d-][rwxst-]{9}\S*\s.* \.\.$/.test(l) && !/\/ENV:DOKKU_PROXY_PORT=/.test(l))
     .map((l) =>
       l
         .replace(/^total \d+$/, "total <n>")
         .replace(/^([d-][rwxst-]{9}\S*\s+)(\d+)(\s+\S+\s+\S+\s+)(\d+)(\s+)[A-Z][a-z]{2}\s+\d+\s+(\d\d:\d\d|\d{4})(\s)/, (_m, mode, links, owner, size, sp, _t, end) => {
           const dir = mode.startsWith("d");
-          return `${mode}${/ \.\.$/.test(l) ? "<n>" : links}${owner}${dir ? "<size>" : size}${sp}<date>${end}`;
+          const env = /(^| |\/)ENV$/.test(l);
+          return `${mode}${dir ? "<n>" : links}${owner}${dir || env ? "<size>" : size}${sp}<date>${end}`;
         })
+        .replace(/\/Procfile\.\d+\b/, "/Procfile.<pid>")
+        .replace(/ Procfile\.\d+$/, " Procfile.<pid>")
         .replace(/^[0-9a-f]{7} /, "<commit> ")
         .replace(/stdout lines \d+/, "stdout lines <n>"),
     )
+    .join("\n");
+}
+
+/**
+ * `ls` of the ps plugin dir as the names Dokku looks up there (triggers,
+ * `commands`, `subcommands`, `plugin.toml`): the build's own files are left
+ * out: core ps's Go binary `triggers` (every trigger links to it) and its
+ * `functions` helper, dokku-ps's bundle `dist`.
+ */
+export function pluginEntries(text: string): string {
+  const own = new Set(["triggers", "functions", "dist"]);
+  return text
+    .split("\n")
+    .filter((l) => !own.has(l))
     .join("\n");
 }
 
@@ -606,16 +630,30 @@ export function normaliseRestarts(text: string, app: string, current: readonly s
  * left out; docker inspect's line count (the engine's) as `<n>`.
  */
 export function normaliseInspectHead(text: string): string {
-  return text
+  const lines = text
     .split("\n")
-    .filter((l) => !/^\s+"(GIT_REV|DOKKU_APP_TYPE|DOKKU_DEFAULT_CHECKS_WAIT|DOKKU_WAIT_TO_RETIRE)=/.test(l))
+    .filter((l) => !/^\s+"(GIT_REV|DOKKU_APP_TYPE|DOKKU_DEFAULT_CHECKS_WAIT|DOKKU_WAIT_TO_RETIRE|DOKKU_PROXY_PORT)=/.test(l))
     .map((l) =>
       l
-        .replace(/"DOKKU_PROXY_PORT=\d+"/, '"DOKKU_PROXY_PORT=<port>"')
-        .replace(/exit (\d+), \d+ lines, first 40 shown/, "exit $1, <n> lines, first 40 shown"),
-    )
-    .join("\n");
+        .replace(/exit (\d+), \d+ lines, first 40 shown/, "exit $1, <n> lines, first 40 shown")
+        // host/ labels no release-stage image (no docker-image-labeler).
+        .replace(/^(\s+"com\.dokku\.image-stage": )"[a-z]+"/, '$1"<stage>"'),
+    );
+  // The Env entries sorted (their order is the scheduler's docker arguments', host/'s own).
+  const start = lines.findIndex((l) => /^\s+"Env": \[$/.test(l));
+  const end = lines.findIndex((l, i) => i > start && /^\s+\],?$/.test(l));
+  if (start >= 0 && end > start) {
+    const env = lines.slice(start + 1, end).map((l) => l.replace(/,$/, "")).sort();
+    lines.splice(start + 1, env.length, ...env.map((l, i) => (i < env.length - 1 ? `${l},` : l)));
+  }
+  // The head as both sides surely hold it: 40 lines less the Env entries either may lack.
+  const trailer = lines.findIndex((l) => /^\(ps:inspect: exit /.test(l));
+  if (trailer > INSPECT_HEAD_KEPT) lines.splice(INSPECT_HEAD_KEPT, trailer - INSPECT_HEAD_KEPT);
+  return lines.join("\n");
 }
+
+/** ps:inspect's `head -40` less the 5 Env entries normaliseInspectHead leaves out. */
+const INSPECT_HEAD_KEPT = 35;
 
 export interface Expectation031 extends Step031 {
   command: string;
@@ -652,6 +690,7 @@ export function expected031(output: string, how: Step031, command: string, app: 
   let text = normaliseOutput(output, { app, root, lib, pushed: how.kind === "push", escapes: true });
   if (how.kind === "inspect") text = normaliseInspectHead(text);
   if (how.kind === "shell") text = normaliseShell(text);
+  if (/^ls \S+\/plugins\/available\/ps\/$/.test(command)) text = pluginEntries(text);
   if (how.scoped) text = scopeToApp(text, command);
   return text;
 }
