@@ -64,6 +64,12 @@ export interface DokkuContract {
   readonly restoreHook: "pre-restore" | "scheduler-pre-restore";
   /** 0.30+'s ps:start warns `App has been detected as not running, releasing`. */
   readonly startWarnsNotRunning: boolean;
+  /**
+   * IsDeployed caches the scheduler's answer through CommandPropertySet,
+   * which prints `=====> Setting deployed to <bool>` on 0.24; 0.30+ wraps
+   * that call in DOKKU_QUIET_OUTPUT=1 (plugins/common/common.go), so no line.
+   */
+  readonly announcesDeployedCache: boolean;
   /** `ps:help`. */
   pluginHelp(): string;
   /** `dokku help` (`--all`) lines. */
@@ -171,6 +177,7 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     restartBy: "deploy-running-image",
     restoreHook: "scheduler-pre-restore",
     startWarnsNotRunning: true,
+    announcesDeployedCache: false,
     stopLine: atLeast(v, 35) ? (app) => `-----> Stopping ${app}` : (app) => `Stopping ${app}`,
     badProcfileLine: atLeast(v, 35)
       ? (line) => `\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line ${line}`
@@ -193,6 +200,7 @@ function contract024(text: string): DokkuContract {
     restartBy: "release-and-deploy",
     restoreHook: "pre-restore",
     startWarnsNotRunning: false,
+    announcesDeployedCache: true,
     stopLine: (app) => `Stopping ${app}`,
     badProcfileLine: (line) => `invalid line in procfile, line ${line}`,
     pluginHelp: () => renderPluginHelp(COMMAND_ROWS),

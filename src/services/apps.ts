@@ -36,14 +36,15 @@ export function listApps(ctx: Context): string[] {
  * the app's scheduler and cache the answer. Caching goes through Dokku's
  * CommandPropertySet, which says so (`=====> Setting deployed to false`,
  * dropped in quiet mode): core ps 0.24.10 prints that line the first time a
- * command asks about an app (ps:scale, ps:report, ps:start …).
+ * command asks about an app (ps:scale, ps:report, ps:start …); 0.30+ caches
+ * quietly (the contract says which).
  */
 export async function isDeployed(ctx: Context, app: string): Promise<boolean> {
   const cached = ctx.commonProps.get(app, "deployed");
   if (cached !== undefined) return cached === "true";
   const { exitCode } = await triggerOutput("scheduler-is-deployed", [ctx.config.scheduler(app), app]);
   const deployed = exitCode === 0 ? "true" : "false";
-  log.info2Quiet(`Setting deployed to ${deployed}`);
+  if (ctx.contract.announcesDeployedCache) log.info2Quiet(`Setting deployed to ${deployed}`);
   ctx.commonProps.set(app, "deployed", deployed);
   return deployed === "true";
 }
