@@ -338,6 +338,20 @@ async function benchExtraction(): Promise<void> {
   report({ id: "P2m", what: `peak RSS of extraction, 512 MiB image (target: ≤ 2 MiB image's + 10 MiB)${r}`, value: rb, valueUnit: "MiB", baseline: { what: "2 MiB image", sample: rs }, ratio: (rb.max - rs.min) / 10, target: { op: "<=", value: 1 } });
 }
 
+/** Untimed set-up work, two at a time (the machine's 2 CPUs): the results in index order. */
+async function twoAtATime<T>(n: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n);
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      out[i] = await fn(i);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return out;
+}
+
 /** Marks an app deployed with `containers` running containers written to CONTAINER.web.<n>. */
 async function fakeDeploy(app: string, containers: number): Promise<string[]> {
   const ids: string[] = [];
@@ -371,10 +385,8 @@ async function fakeDeploy(app: string, containers: number): Promise<string[]> {
  */
 async function benchReport(): Promise<void> {
   const ids: string[] = [];
-  for (let i = 0; i < 50; i++) {
-    const app = await host.createApp(`p3-${String(i).padStart(2, "0")}`);
-    ids.push(...(await fakeDeploy(app, 2)));
-  }
+  const perApp = await twoAtATime(50, async (i) => fakeDeploy(await host.createApp(`p3-${String(i).padStart(2, "0")}`), 2));
+  ids.push(...perApp.flat());
   const dokkuWay = () => {
     const start = performance.now();
     for (const id of ids) spawnSync("docker", ["container", "inspect", "--format", "{{.State.Status}}", id], { stdio: "ignore" });
@@ -406,9 +418,8 @@ async function benchReport(): Promise<void> {
  */
 async function benchRestartAll(): Promise<void> {
   // The apps of the figures before (if any) would join --all: start from a clean host for this figure.
-  for (const entry of readdirSync(host.home).filter((a) => /^p[1-3]/.test(a))) {
-    await host.dokku("apps:destroy", entry, "--force");
-  }
+  const earlier = readdirSync(host.home).filter((a) => /^p[1-3]/.test(a));
+  await twoAtATime(earlier.length, (i) => host.dokku("apps:destroy", earlier[i] as string, "--force"));
   const appCount = count("BENCH_P4_APPS", 20);
   const checksWait = count("BENCH_P4_CHECKS_WAIT", 10);
   const r = reduced(["BENCH_P4_APPS", "BENCH_P4_CHECKS_WAIT", "BENCH_P4_RUNS"]);
@@ -430,24 +441,36 @@ async function benchRestartAll(): Promise<void> {
   if (retireWait.stdout.trim() !== "0") throw new Error(`P4 needs a retire wait of 0, the host has ${JSON.stringify(retireWait.stdout.trim())}`);
   await buildBenchImage(seed, 0, "web=1\n");
   const apps: string[] = [];
-  for (let i = 0; i < appCount; i++) {
-    const app = await host.createApp(`p4-${String(i).padStart(2, "0")}`);
-    const deployed = await host.dokku("git:from-image", app, `dokku/${seed}:latest`);
-    if (deployed.code !== 0) throw new Error(`git:from-image ${app}: ${deployed.stderr}`);
-    apps.push(app);
-  }
+  apps.push(
+    ...(await twoAtATime(appCount, async (i) => {
+      const app = await host.createApp(`p4-${String(i).padStart(2, "0")}`);
+      const deployed = await host.dokku("git:from-image", app, `dokku/${seed}:latest`);
+      if (deployed.code !== 0) throw new Error(`git:from-image ${app}: ${deployed.stderr}`);
+      return app;
+    })),
+  );
   await host.dokku("apps:destroy", seed, "--force");
   const runs = count("BENCH_P4_RUNS", 1);
   const serial: number[] = [];
   const parallel: number[] = [];
+  // Each timed run must have restarted every app (a new web container each), or its time says nothing.
+  const webIds = () => apps.map((app) => readFileSync(join(host.home, app, "CONTAINER.web.1"), "utf8").trim());
+  const restarted = (what: string, ms: number): number => {
+    const now = webIds();
+    const same = apps.filter((_, k) => now[k] === before[k]);
+    if (same.length) throw new Error(`P4: ps:restart --all ${what} left ${same.length} of ${apps.length} apps on their old container (${same.join(", ")})`);
+    before = now;
+    return ms;
+  };
+  let before = webIds();
   for (let i = 0; i < runs; i++) {
-    serial.push(timeRun(DOKKU, ["ps:restart", "--all", "--parallel", "1"], env));
-    parallel.push(timeRun(DOKKU, ["ps:restart", "--all", "--parallel", "-1"], env));
+    serial.push(restarted("--parallel 1", timeRun(DOKKU, ["ps:restart", "--all", "--parallel", "1"], env)));
+    parallel.push(restarted("--parallel -1", timeRun(DOKKU, ["ps:restart", "--all", "--parallel", "-1"], env)));
   }
   const s = summarize(serial.map((ms) => ms / 1000));
   const p = summarize(parallel.map((ms) => ms / 1000));
   report({ id: "P4", what: `ps:restart --all --parallel -1, ${appCount} apps, checks wait ${checksWait} s (speed-up over --parallel 1)${r}`, value: p, valueUnit: "s", baseline: { what: "--parallel 1", sample: s }, ratio: s.median / p.median, target: { op: ">=", value: 1.7 } });
-  for (const app of apps) await host.dokku("apps:destroy", app, "--force");
+  await twoAtATime(apps.length, (i) => host.dokku("apps:destroy", apps[i] as string, "--force"));
   await host.dokku("config:set", "--global", "DOKKU_DEFAULT_CHECKS_WAIT=0");
 }
 
