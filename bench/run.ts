@@ -5,9 +5,9 @@
  * 0.31.5 host (core ps 0.31.5's contract, the one dokku-ps speaks on
  * 0.30–0.38), one host after the other; each line is tagged with its host's
  * version. Prints one line per figure and exits non-zero when a target is
- * missed (or a version's run fails). See README "Benchmarks" for what each
- * figure means; the comment of each bench function says how its figure
- * reads on 0.31.5.
+ * missed (or a version's run fails). See the "Benchmarks" docs (README,
+ * moving to docs/benchmarks.md) for what each figure means; the comment of
+ * each bench function says how its figure reads on 0.31.5.
  *
  *   BENCH_ONLY=P1,P2  npm run bench                 # a subset of figures
  *   BENCH_HOST_VERSIONS=0.31.5  npm run bench       # one host (default 0.24.10,0.31.5)
@@ -486,8 +486,10 @@ async function benchRestartAll(): Promise<void> {
  * core-post-deploy, all in Node (no shell fast paths there). 0.31 ignores
  * DOKKU_SCALE, so worker=1 is set with `ps:scale --skip-deploy` first. The
  * timing log is the same on both hosts (host/lib/timing.bash, from bin/plugn
- * and bin/dokku, which every version's host runs); the breakdown line checks
- * that it saw ps hooks at all.
+ * and bin/dokku, which every version's host runs); a push whose log has no
+ * ps line fails the figure. Expect a miss on 0.31.5 until it gets shell
+ * fast paths: its push starts Node about 11 times (0.24's once), ~0.11 s
+ * each on this kind of machine.
  */
 async function benchPushOverhead(): Promise<void> {
   const app = await host.createApp("p5");
