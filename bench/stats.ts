@@ -15,6 +15,8 @@ export function summarize(values: number[]): Sample {
 
 export interface Figure {
   id: string;
+  /** The Dokku version of the host the figure was measured on (the line's `[0.31.5]` tag). */
+  host?: string;
   what: string;
   value: Sample;
   valueUnit: string;
@@ -33,5 +35,6 @@ const fmt = (s: Sample, unit: string) => {
 
 export function renderFigure(f: Figure): string {
   const base = f.baseline ? ` | baseline ${f.baseline.what}: ${fmt(f.baseline.sample, f.valueUnit)}` : "";
-  return `${f.id.padEnd(4)} ${f.what}: ${fmt(f.value, f.valueUnit)}${base} | ratio ${f.ratio.toFixed(3)} | target ${f.target.op === "<=" ? "≤" : "≥"} ${f.target.value} | ${passes(f) ? "ok" : "FAIL"}`;
+  const tag = f.host ? `[${f.host}] ` : "";
+  return `${tag}${f.id.padEnd(4)} ${f.what}: ${fmt(f.value, f.valueUnit)}${base} | ratio ${f.ratio.toFixed(3)} | target ${f.target.op === "<=" ? "≤" : "≥"} ${f.target.value} | ${passes(f) ? "ok" : "FAIL"}`;
 }
