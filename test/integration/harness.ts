@@ -111,6 +111,15 @@ export class Host {
   /** The Dokku version the host speaks ($DOKKU_LIB_ROOT/VERSION without the `v`). */
   readonly version: string;
 
+  /**
+   * What the first ask about an app whose `deployed` property is absent
+   * prints before its own output: 0.24's IsDeployed caches the answer with
+   * `=====> Setting deployed to <v>`; 0.30+ caches it quietly.
+   */
+  deployedCacheLine(value: boolean): string {
+    return this.contract.announcesDeployedCache ? `=====> Setting deployed to ${value}\n` : "";
+  }
+
   /** The plugin's description of this Dokku's ps contract (src/core/dokku-contract.ts). */
   get contract(): DokkuContract {
     return contractFor(`v${this.version}`);

@@ -115,7 +115,7 @@ describe("ps paths that capture plugn's output work with host plugn (docker-loca
     const r = await host.dokku("ps:report", app, "--deployed");
     assert.equal(r.code, 0, r.stderr);
     // Caching the answer says so, as core ps 0.24.10's IsDeployed (CommandPropertySet).
-    assert.equal(r.stdout, "=====> Setting deployed to true\ntrue\n");
+    assert.equal(r.stdout, `${host.deployedCacheLine(true)}true\n`);
     assert.equal(readFileSync(deployedProperty(app), "utf8").trim(), "true");
   });
 });
@@ -182,7 +182,7 @@ describe("ps paths that capture plugn's output work with host plugn (another sch
     rmSync(deployedProperty(rec), { force: true });
     const r = await host.dokku("ps:report", rec, "--deployed");
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, "=====> Setting deployed to true\ntrue\n");
+    assert.equal(r.stdout, `${host.deployedCacheLine(true)}true\n`);
     assert.ok(existsSync(deployedProperty(rec)));
   });
 
