@@ -75,7 +75,7 @@ test("ps commands reach the app's scheduler only through scheduler-* triggers", 
     deploy(), // ps:restart (0.24: release-and-deploy; 0.31.5: deploy of the running tag)
     deploy("web"), // ps:restart <app> web
     host.is024 ? deploy() : deploy("web"), // ps:scale web=2
-    `pre-restore recorder ${app}`, // ps:restore
+    `${host.contract.restoreHook} recorder ${app}`, // ps:restore (0.31.5: scheduler-pre-restore)
     `scheduler-app-status recorder ${app}`,
   ];
   // ps:report (owned elsewhere) asks for the status too when it is implemented.
