@@ -88,8 +88,8 @@ const SCALE_PROPERTY_TRIGGERS: Record<string, Trigger> = {
   "post-app-rename-setup": async (ctx, args) => (await scaleProperty()).cloneSetup(ctx, args, true),
   "core-post-extract": async (ctx, args) => (await scaleProperty()).corePostExtract(ctx, args),
   "core-post-deploy": async (ctx, args) => (await scaleProperty()).corePostDeploy(ctx, args),
-  "pre-deploy": async (ctx, [app]) => (await scaleProperty()).refreshScale(ctx, app),
-  "post-release-builder": async (ctx, [, app]) => (await scaleProperty()).refreshScale(ctx, app),
+  "pre-deploy": async (ctx, [app, tag]) => (await scaleProperty()).refreshScaleFrom(ctx, "pre-deploy", app, tag),
+  "post-release-builder": async (ctx, [, app, image]) => (await scaleProperty()).refreshScaleFrom(ctx, "post-release-builder", app, image),
   "procfile-exists": async (ctx, args) => (await scaleProperty()).procfileExists(ctx, args),
   "procfile-get-command": async (ctx, args) => (await scaleProperty()).procfileGetCommand(ctx, args),
   "ps-can-scale": async (ctx, args) => (await scaleProperty()).psCanScale(ctx, args),
@@ -133,7 +133,7 @@ async function dispatch(kind: string, name: string, argv: string[]): Promise<voi
     // install.sh: the trigger executables of the host's Dokku, `<name> <fast|plain>` per line.
     const { contract } = createContext();
     if (name !== "triggers") throw new DokkuError(`Invalid contract query: ${name}`);
-    for (const trigger of contract.triggers) log.out(`${trigger} ${contract.fastPathTriggers.includes(trigger) ? "fast" : "plain"}\n`);
+    for (const trigger of contract.executables) log.out(`${trigger} ${contract.fastPathTriggers.includes(trigger) ? "fast" : "plain"}\n`);
     return;
   }
   if (kind === "commands") {

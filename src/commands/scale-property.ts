@@ -7,6 +7,7 @@ import type { Context } from "../services/context.ts";
 import { runningImageTag } from "../services/deploy.ts";
 import { applyScale, canScale, currentFormation } from "../services/scale-property.ts";
 import type { ParsedArgs } from "../cli-args.ts";
+import { dokkuScaleRefusal, dokkuScaleRules } from "../services/image-scale.ts";
 
 /**
  * `ps:scale [--skip-deploy] <app> [<type>=<count>…]` on Dokku 0.30+ (core ps
@@ -26,6 +27,7 @@ export async function scaleCommand(ctx: Context, args: ParsedArgs): Promise<void
     log.out(renderScaleTableByType(formation, isQuiet()));
     return;
   }
+  if (dokkuScaleRules(ctx, app)) throw new DokkuError(dokkuScaleRefusal(app));
   if (!canScale(ctx, app)) {
     throw new DokkuError(`App ${app} contains an app.json file with a formations key and cannot be manually scaled`);
   }

@@ -32,6 +32,14 @@ export interface DokkuContract {
   readonly formationStore: FormationStore;
   /** Every trigger ps answers on this Dokku (the executables install.sh installs). */
   readonly triggers: readonly string[];
+  /**
+   * The trigger executables install.sh installs: `triggers`, and on 0.24 also
+   * the triggers of 0.30+'s ps that 0.24 never fires (each a no-op there: not
+   * in `triggers`), so that after an in-place Dokku upgrade, which keeps the
+   * plugin dir as it is, the new Dokku's ps triggers are answered before
+   * install.sh is rerun.
+   */
+  readonly executables: readonly string[];
   /** The triggers whose executable has a shell fast path (scripts/shim-fast.sh). */
   readonly fastPathTriggers: readonly string[];
   /** `ps:report` info flags (the stdout rows, in this order, then the status rows). */
@@ -70,6 +78,20 @@ export interface DokkuContract {
    * that call in DOKKU_QUIET_OUTPUT=1 (plugins/common/common.go), so no line.
    */
   readonly announcesDeployedCache: boolean;
+  /**
+   * The trigger in which ps reads the built image's `DOKKU_SCALE` (WORKDIR,
+   * then `/app`, then `/`): `pre-deploy <app> <tag>` on 0.24 and 0.30–0.34,
+   * `post-release-builder <builder> <app> <image>` on 0.35+ (which has no
+   * pre-deploy). On 0.30+ it becomes the `scale` property list with
+   * `can-scale` false, and rules over app-json's ps-set-scale / ps-can-scale.
+   */
+  readonly imageScaleTrigger: "pre-deploy" | "post-release-builder";
+  /**
+   * 0.24: every DOKKU_SCALE ps writes is mirrored into the property list
+   * `config/ps/<app>/scale` (+ `can-scale`) in 0.31.5's format, which core
+   * ps 0.24 never reads, so an in-place upgrade to 0.30+ keeps the formation.
+   */
+  readonly mirrorsScaleProperty: boolean;
   /** `ps:help`. */
   pluginHelp(): string;
   /** `dokku help` (`--all`) lines. */
@@ -107,6 +129,9 @@ const TRIGGERS_0_24 = [
   "post-app-rename",
   "report",
 ] as const;
+
+/** 0.30+'s ps triggers 0.24 has no executable for (and never fires). */
+const FORWARD_0_24 = ["post-release-builder", "procfile-exists", "ps-can-scale", "ps-get-property", "ps-set-scale"] as const;
 
 const FAST_0_24 = ["procfile-get-command", "docker-args-process-deploy", "post-extract", "core-post-extract", "core-post-deploy"] as const;
 
@@ -169,6 +194,7 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     version: text,
     formationStore: "scale-property",
     triggers: triggers.sort(),
+    executables: triggers,
     fastPathTriggers: [],
     reportFlags: REPORT_FLAGS_0_31,
     extraReportFlags: [],
@@ -178,6 +204,8 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     restoreHook: "scheduler-pre-restore",
     startWarnsNotRunning: true,
     announcesDeployedCache: false,
+    imageScaleTrigger: atLeast(v, 35) ? "post-release-builder" : "pre-deploy",
+    mirrorsScaleProperty: false,
     stopLine: atLeast(v, 35) ? (app) => `-----> Stopping ${app}` : (app) => `Stopping ${app}`,
     badProcfileLine: atLeast(v, 35)
       ? (line) => `\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line ${line}`
@@ -192,6 +220,7 @@ function contract024(text: string): DokkuContract {
     version: text,
     formationStore: "dokku-scale-file",
     triggers: TRIGGERS_0_24,
+    executables: [...TRIGGERS_0_24, ...FORWARD_0_24],
     fastPathTriggers: FAST_0_24,
     reportFlags: REPORT_FLAGS_0_24,
     extraReportFlags: EXTRA_REPORT_FLAGS_0_24,
@@ -201,6 +230,8 @@ function contract024(text: string): DokkuContract {
     restoreHook: "pre-restore",
     startWarnsNotRunning: false,
     announcesDeployedCache: true,
+    imageScaleTrigger: "pre-deploy",
+    mirrorsScaleProperty: true,
     stopLine: (app) => `Stopping ${app}`,
     badProcfileLine: (line) => `invalid line in procfile, line ${line}`,
     pluginHelp: () => renderPluginHelp(COMMAND_ROWS),

@@ -13,6 +13,7 @@ import { exists, readIfExists, writeFileAtomic } from "../adapters/files.ts";
 import { log } from "../adapters/log.ts";
 import { EXTRACTED_SCALE_FILE, SCALE_FILE } from "../adapters/paths.ts";
 import type { Context } from "./context.ts";
+import { mirrorScaleProperty } from "./image-scale.ts";
 
 /** Path of the Procfile copy extracted from the app's current image. */
 export function procfileCopyPath(ctx: Context, app: string): string {
@@ -61,6 +62,18 @@ export function readFormation(ctx: Context, app: string, warn = true): Formation
 
 export function writeFormation(ctx: Context, app: string, formation: Formation): void {
   writeFileAtomic(ctx.paths.appFile(app, SCALE_FILE), serializeFormation(formation), 0o600);
+  mirrorFormation(ctx, app, formation);
+}
+
+/**
+ * Dokku 0.24 (the contract's mirrorsScaleProperty): the formation also kept
+ * where Dokku 0.30+ keeps it, see mirrorScaleProperty.
+ */
+export function mirrorFormation(ctx: Context, app: string, formation: Formation): void {
+  if (!ctx.contract.mirrorsScaleProperty) return;
+  const source = imageFormationSource(ctx, app);
+  const imageScaleText = source === "DOKKU_SCALE" ? readIfExists(ctx.paths.appFile(app, EXTRACTED_SCALE_FILE)) : undefined;
+  mirrorScaleProperty(ctx, app, formation, imageScaleText, source !== undefined);
 }
 
 /**

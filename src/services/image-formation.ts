@@ -84,6 +84,31 @@ export async function readImageProcfile(
   return text === undefined ? undefined : { text, parse: () => parseProcfile(text) };
 }
 
+/**
+ * The image's DOKKU_SCALE alone (Dokku 0.30+, where ps reads no other file
+ * of the image): read where pre-deploy reads it on 0.24 (WORKDIR, `/app`,
+ * `/`; a tar stream, the same size limit) and validated as there. Undefined
+ * when the image has none or does not exist. The texts are kept, as
+ * readImageProcfile keeps them, when all of them pass.
+ */
+export async function readImageScaleFile(ctx: Context, app: string, image: string): Promise<{ formation: Formation; text: string } | undefined> {
+  let read: Awaited<ReturnType<typeof readImageTexts>>;
+  try {
+    read = await readImageTexts(ctx, app, image);
+  } catch (error) {
+    if (error instanceof ImageNotFoundError) return undefined;
+    throw error;
+  }
+  const text = read.texts.scaleText;
+  try {
+    validateImageTexts(read.texts);
+    read.keep();
+  } catch {
+    // Only DOKKU_SCALE is judged here (the Procfile and app.json are the pushed source's on 0.30+).
+  }
+  return text === undefined ? undefined : { formation: parseImageScaleFile(text), text };
+}
+
 /** The three texts of one image (kept ones when the image ID matches); `keep` records them once they passed validation. */
 async function readImageTexts(ctx: Context, app: string, image: string): Promise<{ texts: ImageTexts; keep: () => void }> {
   const identity = await inspectImage(image);

@@ -7,7 +7,7 @@ import { setPermissions } from "../adapters/system-user.ts";
 import { log } from "../adapters/log.ts";
 import { listApps, verifyApp } from "../services/apps.ts";
 import type { Context } from "../services/context.ts";
-import { readFormation, updateScaleFile } from "../services/formation.ts";
+import { mirrorFormation, readFormation, updateScaleFile } from "../services/formation.ts";
 import { adoptRestartPolicy, effectiveRestartPolicy, writeDockerOptionsPolicy } from "../services/restart-policy.ts";
 import { join } from "node:path";
 
@@ -54,6 +54,9 @@ export function install(ctx: Context): void {
       ensureDir(ctx.paths.psDataDir(app));
       setPermissions(ctx.paths.psDataDir(app), 0o755);
       adoptRestartPolicy(ctx, app);
+      // The 0.31.5-format mirror of an existing DOKKU_SCALE (see mirrorFormation).
+      const formation = readFormation(ctx, app, false);
+      if (formation !== undefined) mirrorFormation(ctx, app, formation);
     } catch (error) {
       log.warn(`Unable to set up ps for ${app}: ${(error as Error).message}`);
     }

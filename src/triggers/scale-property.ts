@@ -26,7 +26,19 @@ import {
   setCanScale,
 } from "../services/scale-property.ts";
 import { scaleSet } from "../commands/scale-property.ts";
+import {
+  DOKKU_SCALE_MARKER,
+  dokkuScaleRules,
+  dropAppJsonRequests,
+  formationLines,
+  keepAppJsonRequest,
+  readAppJsonRequest,
+  removeDokkuScaleMarker,
+  writeDokkuScaleMarker,
+} from "../services/image-scale.ts";
 import { restoreValue } from "../core/ps-report.ts";
+import { assertImageTag } from "../core/image-tag.ts";
+import { isImageReference } from "../core/image-reference.ts";
 
 /**
  * The triggers of Dokku 0.30+'s ps contract (core ps 0.31.5) that differ
@@ -44,12 +56,53 @@ export function postCreate(ctx: Context, [app]: string[]): void {
 
 /**
  * `pre-deploy <app> <tag>` (0.30–0.34) / `post-release-builder <type> <app> <image>`
- * (0.35+): every Procfile type joins the formation at 0; types gone from the
- * Procfile with count 0 move to `scale.old`.
+ * (0.35+), `image` set when this is the trigger the contract reads the
+ * image's DOKKU_SCALE in: a DOKKU_SCALE in the image becomes the formation
+ * (exactly its types, every other Procfile type at 0; `can-scale` false)
+ * and the push says so; without one, a formation that came from DOKKU_SCALE
+ * hands scaling back (it stays; app-json's requests of this deploy, kept
+ * aside, are applied now). Then, as core ps: every Procfile type joins the
+ * formation at 0; types gone from the Procfile with count 0 move to
+ * `scale.old`.
  */
-export function refreshScale(ctx: Context, app: string | undefined): void {
+export async function refreshScale(ctx: Context, app: string | undefined, image?: string): Promise<void> {
   verifyApp(ctx, app);
-  applyScale(ctx, app as string, []);
+  const name = app as string;
+  const found = image === undefined ? undefined : await (await import("../services/image-formation.ts")).readImageScaleFile(ctx, name, image);
+  if (found) {
+    const updates = [...found.formation].map(([processType, quantity]) => ({ processType, quantity }));
+    applyScale(ctx, name, updates.sort((a, b) => (a.processType < b.processType ? -1 : 1)), true);
+    setCanScale(ctx, name, false);
+    writeDokkuScaleMarker(ctx, name, found.text);
+    dropAppJsonRequests(ctx, name);
+    log.info1(`Scaling ${name} from DOKKU_SCALE in the image: ${formationLines(found.formation).join(" ")}`);
+    return;
+  }
+  if (image !== undefined && dokkuScaleRules(ctx, name)) {
+    const request = readAppJsonRequest(ctx, name);
+    removeDokkuScaleMarker(ctx, name);
+    dropAppJsonRequests(ctx, name);
+    setCanScale(ctx, name, request.canScale ?? true);
+    if (request.setScale) {
+      const { skipDeploy, clearExisting, tuples } = request.setScale;
+      await scaleSet(ctx, name, skipDeploy, clearExisting, parseScaleRequest(tuples));
+    }
+    log.info1(`No DOKKU_SCALE in the image: ${name} can be scaled again`);
+  }
+  applyScale(ctx, name, []);
+}
+
+/**
+ * The trigger `trigger` (`pre-deploy` with a tag, `post-release-builder`
+ * with an image): the image is read only in the one the contract names.
+ */
+export async function refreshScaleFrom(ctx: Context, trigger: "pre-deploy" | "post-release-builder", app: string | undefined, tagOrImage: string | undefined): Promise<void> {
+  let image: string | undefined;
+  if (trigger === ctx.contract.imageScaleTrigger) {
+    if (trigger === "pre-deploy") image = `dokku/${app ?? ""}:${tagOrImage ? assertImageTag(tagOrImage) : "latest"}`;
+    else if (tagOrImage && isImageReference(tagOrImage)) image = tagOrImage;
+  }
+  await refreshScale(ctx, app, image);
 }
 
 /**
@@ -170,6 +223,7 @@ export async function corePostDeploy(ctx: Context, [app]: string[]): Promise<voi
     removeIfExists(procfileCopyPath(ctx, name));
   }
   ctx.props.delete(name, SCALE_OLD);
+  dropAppJsonRequests(ctx, name);
   await ctx.config.changeAppAndNotify(name, "DOKKU_APP_RESTORE", "1");
 }
 
@@ -195,6 +249,8 @@ export function procfileGetCommand(ctx: Context, [app, type, portText]: string[]
 /** `ps-can-scale <app> <bool>`: whether ps:scale may change the formation (app-json sets false for a `formation` key). */
 export function psCanScale(ctx: Context, [app, value]: string[]): void {
   verifyApp(ctx, app);
+  // The image's DOKKU_SCALE rules: kept for when it stops shipping one.
+  if (dokkuScaleRules(ctx, app as string)) return keepAppJsonRequest(ctx, app as string, { canScale: goBool(value) });
   setCanScale(ctx, app as string, goBool(value));
 }
 
@@ -207,7 +263,13 @@ export function psCurrentScale(ctx: Context, [app]: string[]): void {
 /** `ps-set-scale <app> <skip-deploy> <clear-existing> <type>=<count>…` (app-json's formation). */
 export async function psSetScale(ctx: Context, [app, skipDeploy, clearExisting, ...tuples]: string[]): Promise<void> {
   const name = verifyApp(ctx, app);
-  await scaleSet(ctx, name, goBool(skipDeploy), goBool(clearExisting), parseScaleRequest(tuples));
+  const updates = parseScaleRequest(tuples);
+  if (dokkuScaleRules(ctx, name)) {
+    // The image's DOKKU_SCALE rules: kept for when it stops shipping one.
+    keepAppJsonRequest(ctx, name, { setScale: { skipDeploy: goBool(skipDeploy), clearExisting: goBool(clearExisting), tuples } });
+    return;
+  }
+  await scaleSet(ctx, name, goBool(skipDeploy), goBool(clearExisting), updates);
 }
 
 /** `ps-get-property <app> <property>` (0.36+): a computed ps value. */
@@ -237,7 +299,7 @@ export function cloneSetup(ctx: Context, [from, to]: string[], rename: boolean):
   if (!exists(source)) return;
   ensureDir(ctx.paths.psDataDir(to));
   for (const entry of readdirSync(source, { withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.startsWith("Procfile")) continue;
+    if (!entry.isFile() || !(entry.name.startsWith("Procfile") || entry.name === DOKKU_SCALE_MARKER)) continue;
     writeFileAtomic(join(ctx.paths.psDataDir(to), entry.name), readFileSync(join(source, entry.name)), 0o644);
   }
 }

@@ -35,6 +35,9 @@ test("0.24.10: triggers and fast paths are those install.sh always installed", (
   const shims = readdirSync("triggers").filter((name) => !onlyNewer.includes(name));
   assert.equal(shims.length, 20);
   assert.deepEqual([...c.triggers].sort(), shims.sort());
+  // Installed too, answered only once the host is upgraded in place to 0.30+.
+  assert.deepEqual([...c.executables].sort(), readdirSync("triggers").sort());
+  for (const name of onlyNewer) assert.ok(contractFor("v0.38.27").executables.includes(name), name);
   for (const name of c.triggers) {
     const isFast = readFileSync(`triggers/${name}`, "utf8") === SHIM_FAST;
     assert.equal(c.fastPathTriggers.includes(name), isFast, name);
@@ -43,10 +46,15 @@ test("0.24.10: triggers and fast paths are those install.sh always installed", (
   assert.equal(c.stopLine("a"), "Stopping a");
   assert.equal(c.restartBy, "release-and-deploy");
   assert.equal(c.restoreHook, "pre-restore");
+  assert.equal(c.imageScaleTrigger, "pre-deploy");
+  assert.equal(c.mirrorsScaleProperty, true);
 });
 
 test("0.31.5: core ps 0.31.5's trigger files, report flags and ps:set keys", () => {
   const c = contractFor("v0.31.5");
+  assert.equal(c.imageScaleTrigger, "pre-deploy", "0.31.5 fires pre-deploy <app> <tag>");
+  assert.equal(c.mirrorsScaleProperty, false);
+  assert.deepEqual(c.executables, c.triggers);
   assert.equal(c.formationStore, "scale-property");
   // `ls plugins/available/ps` on real 0.31.5 (transcripts/core-ps-0.31.5.log), less commands/functions/subcommands/triggers/plugin.toml
   assert.deepEqual(c.triggers, [
@@ -71,6 +79,7 @@ test("0.31.5: core ps 0.31.5's trigger files, report flags and ps:set keys", () 
 
 test("0.35.20: post-release-builder instead of pre-deploy, and `-----> Stopping`", () => {
   const c = contractFor("v0.35.20");
+  assert.equal(c.imageScaleTrigger, "post-release-builder", "0.35 has no pre-deploy");
   assert.ok(answersTrigger(c, "post-release-builder"));
   assert.ok(!answersTrigger(c, "pre-deploy"));
   assert.ok(!answersTrigger(c, "ps-get-property"));
