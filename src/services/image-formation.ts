@@ -44,7 +44,9 @@ interface ImageTexts {
  * ID holds for as long as the ID exists: the texts of the last image read
  * are kept (data/ps/<app>/image-files.json, written only once they passed
  * validation) and a restart or redeploy of the same image reads nothing
- * from the engine but the ID. They are validated again on every use.
+ * from the engine but the ID. They are validated again on every use. On
+ * Dokku 0.30+ they are kept only while the image ships a DOKKU_SCALE (see
+ * keepsTexts).
  */
 export async function readImageProcessFiles(ctx: Context, app: string, image: string): Promise<ImageProcessFiles> {
   const read = await readImageTexts(ctx, app, image);
@@ -121,8 +123,9 @@ async function readImageTexts(ctx: Context, app: string, image: string): Promise
     texts = read.texts;
     perFileReads ||= read.scanGaveUp;
   }
+  if (!keepsTexts(ctx, texts)) removeIfExists(imageTextsPath(ctx, app));
   const keep = (): void => {
-    if (cached) return;
+    if (cached || !keepsTexts(ctx, texts)) return;
     ensureDir(ctx.paths.psDataDir(app));
     const record = { image: identity.id, ...texts, ...(perFileReads ? { perFileReads } : {}) };
     writeFileAtomic(imageTextsPath(ctx, app), JSON.stringify(record), 0o644);
@@ -131,6 +134,14 @@ async function readImageTexts(ctx: Context, app: string, image: string): Promise
 }
 
 const imageTextsPath = (ctx: Context, app: string) => join(ctx.paths.psDataDir(app), "image-files.json");
+
+/**
+ * Dokku 0.30+ (core ps keeps nothing of the image): the texts are kept only
+ * while the image ships a DOKKU_SCALE, so an app without one has nothing in
+ * data/ps/<app>/ that core ps would not write there (its image is read again
+ * on each deploy, one throw-away container). Dokku 0.24: always.
+ */
+const keepsTexts = (ctx: Context, texts: ImageTexts): boolean => ctx.contract.formationStore !== "scale-property" || texts.scaleText !== undefined;
 
 interface KeptRecord {
   image: unknown;

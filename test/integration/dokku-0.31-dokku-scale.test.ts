@@ -133,6 +133,36 @@ test("0.31.5 push: a DOKKU_SCALE at / (WORKDIR elsewhere) is read too, and a bad
   assert.deepEqual(countByType(await deployedContainers(app)), { worker: 1 });
 });
 
+test("0.31.5 push: an app whose image never shipped DOKKU_SCALE gets no extra line and nothing in data/ps/<app>/ but core ps's Procfile; after a DOKKU_SCALE is dropped, nothing of it stays there", async () => {
+  const app = await host.createApp("d31plain");
+  const src = await source(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER }));
+  const dataPs = () => readdirNames(join(host.lib, "data", "ps", app)).sort();
+  for (const round of [1, 2]) {
+    const push = await host.push(app, src);
+    assert.equal(push.code, 0, push.stderr);
+    assert.deepEqual(pushLines(push.stdout + push.stderr), [], `push ${round}: no DOKKU_SCALE line`);
+    assert.ok(!/can be scaled again/.test(push.stdout + push.stderr), `push ${round}: no hand-back line`);
+    assert.deepEqual(dataPs(), ["Procfile"], `push ${round}: data/ps/<app>/ as core ps 0.31.5 leaves it`);
+    assert.deepEqual(readdirNames(join(host.lib, "config", "ps", app)).sort(), ["can-scale", "scale"]);
+    assertProperty(app, "can-scale", "true");
+    await commitFiles(src, { README: `round ${round}\n` });
+  }
+  const restart = await host.dokku("ps:restart", app);
+  assert.equal(restart.code, 0, restart.stderr);
+  assert.deepEqual(pushLines(restart.stdout + restart.stderr), []);
+  assert.deepEqual(dataPs(), ["Procfile"], "after ps:restart too");
+
+  await commitFiles(src, { DOKKU_SCALE: "web=1\nworker=1\n" });
+  assert.equal((await host.push(app, src)).code, 0);
+  assert.deepEqual(dataPs(), ["DOKKU_SCALE", "Procfile", "image-files.json"], "while DOKKU_SCALE rules");
+  await commitFiles(src, { DOKKU_SCALE: null });
+  const back = await host.push(app, src);
+  assert.equal(back.code, 0, back.stderr);
+  assert.match(back.stdout + back.stderr, new RegExp(`No DOKKU_SCALE in the image: ${app} can be scaled again`));
+  assert.deepEqual(dataPs(), ["Procfile"], "the marker and the kept texts are gone");
+  assertProperty(app, "can-scale", "true");
+});
+
 function readdirNames(dir: string): string[] {
   try {
     return readdirSync(dir);
