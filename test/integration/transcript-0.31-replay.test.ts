@@ -111,13 +111,13 @@ test("Dokku 0.31.5's own ps records replayed on a 0.31.5 host/ with dokku-ps", {
     const text = expected031(r.text, e, e.command, app, host.home, host.lib, hostCurrent);
     if (e.kind === "listing" || e.kind === "restarts") {
       assert.equal(r.code, 0, `${label}: ${r.text}`);
-      report.compare(label, e.command, e.expected, text);
+      report.compare(label, e.command, e.expected, text, e.section);
       compared.push(e);
       continue;
     }
     hostCurrent = releasedNames(text) ?? hostCurrent;
     if (e.kind !== "unchecked") {
-      report.compare(label, e.command, e.expected, `${text}\n[exit ${r.code}]`);
+      report.compare(label, e.command, e.expected, `${text}\n[exit ${r.code}]`, e.section);
       compared.push(e);
     }
     if (e.command === "dokku ps:scale <app> web=-1") {

@@ -68,7 +68,7 @@ test("Dokku 0.24's own ps transcript replayed on host/ with dokku-ps", { timeout
   let hostCurrent: string[] = [];
   const report = new ReplayReport(table);
 
-  for (const [index, { step, command, kind, expected }] of expectations.entries()) {
+  for (const [index, { step, command, kind, expected, section }] of expectations.entries()) {
     for (const marker of step.markers) {
       const commit = COMMITS.find(([re]) => re.test(marker));
       assert.ok(commit, `no commit known for marker "${marker}"`);
@@ -86,7 +86,7 @@ test("Dokku 0.24's own ps transcript replayed on host/ with dokku-ps", { timeout
       actual += `\n[exit ${r.code}]`;
       hostCurrent = releasedNames(actual) ?? hostCurrent;
     }
-    report.compare(label, command, expected, actual);
+    report.compare(label, command, expected, actual, section);
   }
   // Every row must be needed by one of the replayed records (this one or smoke-commands.log).
   report.finish([...expectations, ...smoke]);

@@ -199,12 +199,26 @@ export function summariseInspect(text: string, app: string): string {
 
 export interface Difference {
   step: string;
+  /**
+   * The record's `###` comment (its start) after which the row holds, up to
+   * the next comment: step cell `` `<command>` after `### <comment>` ``.
+   * Without one the row holds for every step with that command.
+   */
+  section?: string;
   dokku: string;
   dokkuPs: string;
   why: string;
 }
 
-const REASONS = ["newer-Dokku behaviour", "a Dokku bug not copied", "a clearer message"];
+/**
+ * A cell's line that is `…` alone (not in a code span): any run of lines
+ * (none or more). In the Dokku cell it takes in the record's lines between
+ * its neighbours; in the dokku-ps cell it stands for whatever dokku-ps
+ * prints there. Held as this line (a NUL no output has), between two lines.
+ */
+export const ELIDED = "\u0000…";
+
+export const REASONS = ["newer-Dokku behaviour", "a Dokku bug not copied", "a clearer message", "DOKKU_SCALE brought back"];
 export const DIFFERENCES_HEADING = "## Where dokku-ps differs from Dokku 0.24's ps, on purpose";
 export const DIFFERENCES_HEADING_031 = "## Where dokku-ps differs from Dokku 0.31's ps, on purpose";
 
@@ -225,9 +239,18 @@ export function parseDifferences(readme: string, heading = DIFFERENCES_HEADING):
     }
     if (cells.every((c) => /^:?-+:?$/.test(c))) continue;
     if (cells.length !== 4) throw new Error(`README differences row needs 4 cells: ${line}`);
-    const [step, dokku, dokkuPs, why] = cells as [string, string, string, string];
+    const [stepCell, dokku, dokkuPs, why] = cells as [string, string, string, string];
     if (!REASONS.some((r) => why.startsWith(r))) throw new Error(`README differences row: reason must be one of ${REASONS.join(", ")}: ${line}`);
-    rows.push({ step: code(step), dokku: code(dokku), dokkuPs: code(dokkuPs), why });
+    const scoped = /^`(.*)` after `### (.+)`$/.exec(stepCell);
+    const row: Difference = { step: scoped ? (scoped[1] as string) : code(stepCell), dokku: code(dokku), dokkuPs: code(dokkuPs), why };
+    if (scoped) row.section = scoped[2] as string;
+    for (const text of [row.dokku, row.dokkuPs]) {
+      const lines = text.split("\n");
+      if (lines[0] === ELIDED || lines[lines.length - 1] === ELIDED || lines.some((l, i) => l === ELIDED && lines[i + 1] === ELIDED)) {
+        throw new Error(`README differences row: a … line must stand between two lines of output: ${line}`);
+      }
+    }
+    rows.push(row);
   }
   return rows;
 }
@@ -247,15 +270,35 @@ function splitRow(line: string): string[] {
   return cells;
 }
 
-/** A cell's code spans, `<br>`-separated spans being lines of one text. */
+/** A cell's code spans, `<br>`-separated spans being lines of one text; a bare `…` is ELIDED. */
 function code(cell: string): string {
   return cell
     .split("<br>")
     .map((part) => {
       const m = /`(.*)`/.exec(part);
-      return m ? (m[1] as string) : part.trim();
+      if (m) return m[1] as string;
+      return part.trim() === "…" ? ELIDED : part.trim();
     })
     .join("\n");
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A text with ELIDED lines as a regular expression (ELIDED: any whole lines, as few as will do). */
+function elisionPattern(text: string): string {
+  return text
+    .split("\n")
+    .map((l, i, all) => (l === ELIDED ? "(?:[^\\n]*\\n)*?" : escapeRegExp(l) + (i < all.length - 1 ? "\\n" : "")))
+    .join("");
+}
+
+/**
+ * Whether dokku-ps's text is the allowed one: equal, or, where the allowed
+ * text has ELIDED lines, equal line for line outside them.
+ */
+export function matchesAllowed(allowed: string, actual: string): boolean {
+  if (!allowed.includes(ELIDED)) return allowed === actual;
+  return new RegExp(`^${elisionPattern(`${allowed}\n`)}$`).test(`${actual}\n`);
 }
 
 /** Slots in `Attempting pre-flight checks (<slot>)` order. */
@@ -299,6 +342,11 @@ export function applyDifferences(record: string, rows: readonly Difference[]): {
       const to = row.dokkuPs.replace(/^pre-flight order: /, "").split(/,\s*/);
       if (preflightOrder(text).join(",") !== from.join(",")) unused.push(row);
       else text = reorderPreflight(text, to);
+    } else if (row.dokku.includes(ELIDED)) {
+      // From the row's first lines to its last, whatever the record has between.
+      const at = new RegExp(elisionPattern(row.dokku), "g");
+      if (at.test(text)) text = text.replace(at, () => row.dokkuPs);
+      else unused.push(row);
     } else if (text.includes(row.dokku)) text = text.split(row.dokku).join(row.dokkuPs);
     else unused.push(row);
   }
@@ -315,6 +363,8 @@ export function applyDifferences(record: string, rows: readonly Difference[]): {
 export interface Expectation {
   /** The command as recorded or as in smoke.sh, the app as `<app>`: a README row's step. */
   command: string;
+  /** The record's last `###` comment before the step (a README row's `after ### …`). */
+  section?: string;
   kind: "listing" | "push" | "dokku" | "cat" | "inspect" | Kind031;
   expected: string;
 }
@@ -340,7 +390,9 @@ export function stepKind(step: RecordedStep): "listing" | "push" | "dokku" | "ca
 export function step2Expectations(log: string): Array<Expectation & { step: RecordedStep }> {
   const out: Array<Expectation & { step: RecordedStep }> = [];
   let current: string[] = [];
+  let section: string | undefined;
   for (const step of parseTranscript(log)) {
+    section = step.markers.at(-1) ?? section;
     const kind = stepKind(step);
     const command = step.command.split(STEP2_APP).join("<app>");
     let expected: string;
@@ -352,7 +404,7 @@ export function step2Expectations(log: string): Array<Expectation & { step: Reco
       expected += `\n${exitLine(step.exitCode)}`;
       current = releasedNames(expected) ?? current;
     }
-    out.push({ command, kind, expected, step });
+    out.push({ command, kind, expected, step, ...(section === undefined ? {} : { section }) });
   }
   return out;
 }
@@ -467,9 +519,14 @@ export function smokeExpectations(log: string, report: string): Array<Expectatio
   }));
 }
 
-/** The README rows for one command. */
-export function rowsFor(table: readonly Difference[], command: string): Difference[] {
-  return table.filter((row) => row.step === command);
+/**
+ * The README rows for one step: its command's rows for its section (those
+ * first, in table order), then its command's rows for every step.
+ */
+export function rowsFor(table: readonly Difference[], command: string, section?: string): Difference[] {
+  const forCommand = table.filter((row) => row.step === command);
+  const inSection = forCommand.filter((row) => row.section !== undefined && section !== undefined && section.startsWith(row.section));
+  return [...inSection, ...forCommand.filter((row) => row.section === undefined)];
 }
 
 /**
@@ -480,11 +537,36 @@ export function rowsFor(table: readonly Difference[], command: string): Differen
 export function unusedRows(table: readonly Difference[], expectations: readonly Expectation[]): Difference[] {
   const used = new Set<Difference>();
   for (const e of expectations) {
-    const rows = rowsFor(table, e.command);
+    const rows = rowsFor(table, e.command, e.section);
     const { unused } = applyDifferences(e.expected, rows);
     for (const row of rows) if (!unused.includes(row)) used.add(row);
   }
   return table.filter((row) => !used.has(row));
+}
+
+/**
+ * The first place where dokku-ps's text leaves the allowed one (whose ELIDED
+ * lines are skipped to the next line that matches), for a readable failure.
+ */
+export function elidedDiff(allowed: string, actual: string): string {
+  const b = actual.split("\n");
+  let j = 0;
+  let skipping = false;
+  for (const line of allowed.split("\n")) {
+    if (line === ELIDED) {
+      skipping = true;
+      continue;
+    }
+    if (skipping) {
+      const k = b.indexOf(line, j);
+      if (k < 0) return `  after line ${j}: Dokku (after …) ${JSON.stringify(line)}\n          dokku-ps has no such line further on`;
+      j = k + 1;
+      skipping = false;
+    } else if (b[j] !== line) {
+      return `  line ${j + 1}: Dokku   ${JSON.stringify(line)}\n          dokku-ps ${JSON.stringify(b[j])}`;
+    } else j++;
+  }
+  return j < b.length ? `  line ${j + 1}: Dokku   (end)\n          dokku-ps ${JSON.stringify(b[j])}` : "  (the … lines match no way through)";
 }
 
 /** The lines that differ, with their neighbours, for a readable failure. */
@@ -657,6 +739,8 @@ const INSPECT_HEAD_KEPT = 35;
 
 export interface Expectation031 extends Step031 {
   command: string;
+  /** The record's last `###` comment before the step. */
+  section?: string;
   expected: string;
   step: RecordedStep;
   record: string;
@@ -671,13 +755,15 @@ export function core031Expectations(records: Array<[name: string, log: string]>)
   const out: Expectation031[] = [];
   let current: string[] = [];
   for (const [record, log] of records) {
+    let section: string | undefined;
     for (const step of parseTranscript(log)) {
+      section = step.markers.at(-1) ?? section;
       const how = classify031(step.command);
       const command = step.command.split(CORE031_APP).join("<app>");
       const expected = expected031(step.output, how, command, CORE031_APP, RECORDED_ROOT, RECORDED_LIB, current);
       const text = how.kind === "listing" || how.kind === "restarts" ? expected : `${expected}\n${exitLine(step.exitCode)}`;
       if (how.kind !== "listing" && how.kind !== "restarts") current = releasedNames(expected) ?? current;
-      out.push({ command, ...how, expected: text, step, record });
+      out.push({ command, ...how, expected: text, step, record, ...(section === undefined ? {} : { section }) });
     }
   }
   return out;
