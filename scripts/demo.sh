@@ -4,8 +4,9 @@
 # deployed with `git push`, then `ps:scale`, `ps:report` and the running
 # containers. Everything is removed at the end unless KEEP=1.
 # DOKKU_VERSION=0.31.5 makes the host a Dokku 0.31.5 (host/README.md
-# "Versions"): the app then carries an app.json formation instead (0.31.5
-# ignores DOKKU_SCALE) and wait-to-retire is a checks property.
+# "Versions"): the same app, whose DOKKU_SCALE core ps 0.31.5 would ignore
+# and dokku-ps applies (README "DOKKU_SCALE on Dokku 0.30 and later");
+# wait-to-retire is a checks property there.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 bash "$REPO/scripts/setup.sh"
@@ -56,25 +57,22 @@ COPY . /app
 CMD ["sleep", "86400"]
 DOCKERFILE
 printf 'web: httpd -f -p $PORT -h /app\nworker: sleep 86400\n' >"$SRC/Procfile"
-if [[ "$HOST_VERSION" == 0.24.10 ]]; then
-  printf 'web=1\nworker=2\n' >"$SRC/DOKKU_SCALE"
-  SCALE_SOURCE="the image ships DOKKU_SCALE"
-else
-  printf '{"formation": {"web": {"quantity": 1}, "worker": {"quantity": 2}}}\n' >"$SRC/app.json"
-  SCALE_SOURCE="app.json has a formation"
-fi
+printf 'web=1\nworker=2\n' >"$SRC/DOKKU_SCALE"
 git -C "$SRC" init -q -b main
 git -C "$SRC" add -A
 git -C "$SRC" -c user.name=demo -c user.email=demo@example.com commit -qm "demo app"
 
 # What sshd runs for `git push dokku@host:$APP main`: dokku git-receive-pack '$APP'.
 step "git push dokku@host:$APP main   (ext::dokku git-receive-pack $APP)"
-git -C "$SRC" -c protocol.ext.allow=always push "ext::$REPO/host/bin/dokku %S $APP" main
+git -C "$SRC" -c protocol.ext.allow=always push "ext::$REPO/host/bin/dokku %S $APP" main 2>&1 | tee "$WORK/push.log"
+
+step "what the push said about DOKKU_SCALE"
+sed 's/^remote: //; s/\x1b\[1G//g; s/[[:space:]]*$//' "$WORK/push.log" | grep -a 'DOKKU_SCALE' || echo "(nothing)"
 
 step "dokku ps:scale $APP"
 dokku ps:scale "$APP"
 
-step "dokku ps:scale $APP worker=3   (refused: $SCALE_SOURCE)"
+step "dokku ps:scale $APP worker=3   (refused: the image ships DOKKU_SCALE)"
 dokku ps:scale "$APP" worker=3 || echo "(exit $?)"
 
 step "dokku ps:report $APP"
