@@ -114,6 +114,10 @@ async function assertApp(app: string, step: string): Promise<void> {
     assert.deepEqual([st.mode & 0o777, st.uid, st.gid], [0o600, uid, gid], `${at}: ${key} mode and owner`);
   }
   assert.equal(readFileSync(join(host.home, app, "DOCKER_OPTIONS_DEPLOY"), "utf8"), w.options, `${at}: DOCKER_OPTIONS_DEPLOY`);
+  for (const file of ["DOCKER_OPTIONS_DEPLOY", "ENV"]) {
+    const st = statSync(join(host.home, app, file));
+    assert.deepEqual([st.uid, st.gid], [uid, gid], `${at}: ${file} owner`);
+  }
   assert.equal(readFileSync(join(host.home, app, "ENV"), "utf8"), envText(w.env), `${at}: ENV`);
   assert.deepEqual(await running(app), w.containers, `${at}: running containers`);
 }
@@ -222,6 +226,8 @@ test("upgrade 0.24.10 → 0.31.5 with dokku-ps: every formation, policy, config 
   // Domains' install: once per app, NO_VHOST=1 (the record's config:show after the upgrade).
   assert.equal(upgrade.stdout.split("\n").filter((l) => l === "-----> Global server virtual host not set, disabling app vhost...").length, 4, upgrade.stdout);
   for (const app of [ua, ub, uc, ud]) want[app]!.env = { ...want[app]!.env, NO_VHOST: "1" };
+  // ...written by 0.31.5's config plugin, which leaves every ENV 0600 (the record's `ls -la`).
+  for (const app of [ua, ub, uc, ud]) assert.equal(statSync(join(host.home, app, "ENV")).mode & 0o777, 0o600, `${app} ENV mode`);
   // Core ps 0.31.5 is the core plugin now, and its install trigger ran: every DOKKU_SCALE is gone.
   assert.match(readFileSync(join(core, "plugin.toml"), "utf8"), /version = "0.31.5"/);
   assert.ok(existsSync(join(core, ".core")));
