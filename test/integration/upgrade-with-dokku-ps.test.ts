@@ -23,6 +23,9 @@
  *       then --uninstall: core ps 0.31.5 finds every formation and a push
  *       under it runs the same containers.
  *
+ * A second, shorter walk upgrades to 0.35.20 (whose ps reads the image in
+ * post-release-builder) without install.sh again.
+ *
  * After each step every app's formation (config/ps/<app>/scale and
  * can-scale, the Dokku user's, 0600), restart policy (DOCKER_OPTIONS_DEPLOY),
  * ENV byte for byte (restore flag included) and running containers (names,
@@ -287,4 +290,32 @@ test("upgrade 0.24.10 → 0.31.5 with dokku-ps: every formation, policy, config 
   // Core ps ignores the image's DOKKU_SCALE: app-json (no app.json) makes ua scalable, same formation.
   want[ua]!.canScale = "true";
   await assertAll("after a push under core ps 0.31.5", [ua, ub]);
+});
+
+test("upgrade 0.24.10 → 0.35.20 with dokku-ps, install.sh not rerun: the next ps:rebuild runs the same containers (0.35 reads the image in post-release-builder)", async () => {
+  const h = await Host.create({ version: CONCERNS_DOKKU });
+  try {
+    const img = await h.createApp("va");
+    const dir1 = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=2\n" }));
+    const dir2 = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER }));
+    src[`${img}`] = dir1;
+    assert.equal((await h.push(img, dir1)).code, 0);
+    const cmd = await h.createApp("vb");
+    src[`${cmd}`] = dir2;
+    assert.equal((await h.push(cmd, dir2)).code, 0);
+    assert.equal((await h.dokku("ps:scale", cmd, "worker=3")).code, 0);
+    const upgrade = await run(UPGRADE, ["0.35.20"], { env: h.env() });
+    assert.equal(upgrade.code, 0, upgrade.stdout + upgrade.stderr);
+    assert.equal(readFileSync(join(h.lib, "VERSION"), "utf8"), "v0.35.20\n");
+    for (const app of [img, cmd]) assert.ok(!existsSync(join(h.home, app, "DOKKU_SCALE")), `${app} DOKKU_SCALE deleted by core ps's install`);
+    for (const [app, types] of [[img, ["web.1", "worker.1", "worker.2"]], [cmd, ["web.1", "worker.1", "worker.2", "worker.3"]]] as const) {
+      const r = await h.dokku("ps:rebuild", app);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.deepEqual(await running(app), onFailure(app, [...types]), `${app} after ps:rebuild on 0.35.20`);
+    }
+    assert.equal((await h.dokku("plugin:trigger", "ps-current-scale", img)).stdout, "web=1\nworker=2");
+    assert.equal((await h.dokku("plugin:trigger", "ps-current-scale", cmd)).stdout, "web=1\nworker=3");
+  } finally {
+    await h.destroy();
+  }
 });
