@@ -1,11 +1,10 @@
 import { readdirSync, rmSync } from "node:fs";
 import { assertAppNameShape, isAppNameShape } from "../core/app-name.ts";
-import { DokkuError } from "../core/errors.ts";
 import { serializeFormation } from "../core/formation.ts";
 import { ensureDir } from "../adapters/files.ts";
-import { setPermissions } from "../adapters/system-user.ts";
 import { log } from "../adapters/log.ts";
-import { listApps, verifyApp } from "../services/apps.ts";
+import { verifyApp } from "../services/apps.ts";
+import { cloneProperties, setupPsData } from "../services/ps-data.ts";
 import type { Context } from "../services/context.ts";
 import { mirrorFormation, readFormation, updateScaleFile } from "../services/formation.ts";
 import { adoptRestartPolicy, effectiveRestartPolicy, writeDockerOptionsPolicy } from "../services/restart-policy.ts";
@@ -39,40 +38,20 @@ export function postDelete(ctx: Context, [app]: string[]): void {
  * version's validation are forgotten: its rules may differ.
  */
 export function install(ctx: Context): void {
-  // Runs as root (install.sh, `dokku plugin:install`): what it creates goes to
-  // the Dokku user (files.ts), with Dokku's modes, as Dokku's own install does.
-  ctx.props.setup();
-  ctx.props.repairPermissions();
-  const dataRoot = join(ctx.paths.libRoot, "data", "ps");
-  ensureDir(dataRoot);
-  setPermissions(dataRoot, 0o755);
   for (const app of listDataDirs(ctx)) {
     rmSync(join(ctx.paths.psDataDir(app), "validated"), { recursive: true, force: true });
   }
-  for (const app of listApps(ctx)) {
-    try {
-      ensureDir(ctx.paths.psDataDir(app));
-      setPermissions(ctx.paths.psDataDir(app), 0o755);
-      adoptRestartPolicy(ctx, app);
-      // The 0.31.5-format mirror of an existing DOKKU_SCALE (see mirrorFormation).
-      const formation = readFormation(ctx, app, false);
-      if (formation !== undefined) mirrorFormation(ctx, app, formation);
-    } catch (error) {
-      log.warn(`Unable to set up ps for ${app}: ${(error as Error).message}`);
-    }
-  }
+  setupPsData(ctx, (app) => {
+    adoptRestartPolicy(ctx, app);
+    // The 0.31.5-format mirror of an existing DOKKU_SCALE (see mirrorFormation).
+    const formation = readFormation(ctx, app, false);
+    if (formation !== undefined) mirrorFormation(ctx, app, formation);
+  });
 }
 
 /** `post-app-clone-setup <old> <new>` / `post-app-rename-setup <old> <new>`. */
 export function cloneSetup(ctx: Context, [from, to]: string[], rename: boolean): void {
-  if (!from || !to) return;
-  // Both names become property paths (read from one, written to the other).
-  assertAppNameShape(from);
-  assertAppNameShape(to);
-  // Renaming onto itself would copy the properties onto themselves, then destroy them.
-  if (from === to) throw new DokkuError(`Unable to ${rename ? "rename" : "clone"} ${from} onto itself`);
-  ctx.props.clone(from, to);
-  if (rename) ctx.props.destroy(from);
+  cloneProperties(ctx, from, to, rename);
 }
 
 /** `core-post-deploy <app> …`: a deployed app is one to restore after a reboot. */

@@ -1,6 +1,5 @@
 import { lstatSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { assertAppNameShape } from "../core/app-name.ts";
 import { DokkuError } from "../core/errors.ts";
 import { MAX_FORMATION_FILE_BYTES } from "../core/formation.ts";
 import { InvalidProcfileLine, isValidProcessType, parseProcfile, procfileCommand } from "../core/procfile.ts";
@@ -9,8 +8,8 @@ import { ensureDir, exists, readIfExists, removeIfExists, writeFileAtomic } from
 import { log } from "../adapters/log.ts";
 import { triggerOutput } from "../adapters/plugn.ts";
 import { GLOBAL_APP } from "../adapters/properties.ts";
-import { setPermissions } from "../adapters/system-user.ts";
-import { listApps, verifyApp } from "../services/apps.ts";
+import { verifyApp } from "../services/apps.ts";
+import { cloneProperties, setupPsData } from "../services/ps-data.ts";
 import type { Context } from "../services/context.ts";
 import { clearHotAnswers } from "../services/hot-answers.ts";
 import { effectiveRestartPolicy, writeDockerOptionsPolicy } from "../services/restart-policy.ts";
@@ -111,18 +110,7 @@ export async function refreshScaleFrom(ctx: Context, trigger: "pre-deploy" | "po
  * formation, restart policy or restore flag.
  */
 export function install(ctx: Context): void {
-  ctx.props.setup();
-  ctx.props.repairPermissions();
-  const dataRoot = join(ctx.paths.libRoot, "data", "ps");
-  ensureDir(dataRoot);
-  setPermissions(dataRoot, 0o755);
-  for (const app of listApps(ctx)) {
-    try {
-      ensureDir(ctx.paths.psDataDir(app));
-    } catch (error) {
-      log.warn(`Unable to set up ps for ${app}: ${(error as Error).message}`);
-    }
-  }
+  setupPsData(ctx);
 }
 
 /**
@@ -289,17 +277,12 @@ export function psGetProperty(ctx: Context, [app, property]: string[]): void {
 
 /** `post-app-clone-setup` / `post-app-rename-setup <old> <new>`: properties and the data dir follow. */
 export function cloneSetup(ctx: Context, [from, to]: string[], rename: boolean): void {
-  if (!from || !to) return;
-  assertAppNameShape(from);
-  assertAppNameShape(to);
-  if (from === to) throw new DokkuError(`Unable to ${rename ? "rename" : "clone"} ${from} onto itself`);
-  ctx.props.clone(from, to);
-  if (rename) ctx.props.destroy(from);
-  const source = ctx.paths.psDataDir(from);
+  if (!cloneProperties(ctx, from, to, rename)) return;
+  const source = ctx.paths.psDataDir(from as string);
   if (!exists(source)) return;
-  ensureDir(ctx.paths.psDataDir(to));
+  ensureDir(ctx.paths.psDataDir(to as string));
   for (const entry of readdirSync(source, { withFileTypes: true })) {
     if (!entry.isFile() || !(entry.name.startsWith("Procfile") || entry.name === DOKKU_SCALE_MARKER)) continue;
-    writeFileAtomic(join(ctx.paths.psDataDir(to), entry.name), readFileSync(join(source, entry.name)), 0o644);
+    writeFileAtomic(join(ctx.paths.psDataDir(to as string), entry.name), readFileSync(join(source, entry.name)), 0o644);
   }
 }
