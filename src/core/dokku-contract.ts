@@ -135,6 +135,15 @@ const FORWARD_0_24 = ["post-release-builder", "procfile-exists", "ps-can-scale",
 
 const FAST_0_24 = ["procfile-get-command", "docker-args-process-deploy", "post-extract", "core-post-extract", "core-post-deploy"] as const;
 
+/**
+ * 0.30+'s per-container hooks of a push, answered by the shell from the files
+ * the entry reads (the `scale` property lists, the Procfile copy): on every
+ * 0.30-0.38 contract (none of them is one 0.35 drops or 0.38 adds). Also
+ * installed fast on 0.24 (two of them are forward executables there), where
+ * the shell hands them to the entry, so an in-place upgrade finds them fast.
+ */
+const FAST_0_31 = ["procfile-exists", "procfile-get-command", "ps-current-scale"] as const;
+
 const REPORT_FLAGS_0_24 = ["--deployed", "--processes", "--ps-can-scale", "--ps-restart-policy", "--restore", "--running"] as const;
 
 /** Newer Dokku's properties, offered on 0.24 as info flags and JSON keys only. */
@@ -195,7 +204,7 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     formationStore: "scale-property",
     triggers: triggers.sort(),
     executables: triggers,
-    fastPathTriggers: [],
+    fastPathTriggers: FAST_0_31.filter((t) => triggers.includes(t)),
     reportFlags: REPORT_FLAGS_0_31,
     extraReportFlags: [],
     setProperties: ["procfile-path", "restart-policy"],
@@ -221,7 +230,7 @@ function contract024(text: string): DokkuContract {
     formationStore: "dokku-scale-file",
     triggers: TRIGGERS_0_24,
     executables: [...TRIGGERS_0_24, ...FORWARD_0_24],
-    fastPathTriggers: FAST_0_24,
+    fastPathTriggers: [...new Set([...FAST_0_24, ...FAST_0_31])],
     reportFlags: REPORT_FLAGS_0_24,
     extraReportFlags: EXTRA_REPORT_FLAGS_0_24,
     setProperties: ["restart-policy", "restore", "stop-timeout-seconds"],
