@@ -137,7 +137,7 @@ ps_fast_extract() {
   done
 }
 
-# core-post-deploy <app> …: nothing to do when the app is already marked
+# core-post-deploy <app> … on 0.24: nothing to do when the app is already marked
 # deployed and to be restored (src/triggers/lifecycle.ts corePostDeploy).
 # ENV is godotenv (src/core/env-file.ts); the answer is "1" only when the file
 # says so beyond doubt: every line is blank, a comment or a plain
@@ -149,9 +149,19 @@ ps_fast_extract() {
 # `export DOKKU_APP_RESTORE='1'` (older Dokku). Anything else: the entry
 # decides. One awk over a file that may hold many secrets.
 ps_fast_core_post_deploy() {
+  [ "$ps_v" = 031 ] && {
+    ps_fast_core_post_deploy_031 "$@"
+    return
+  }
   [ "$ps_v" = 024 ] || return 1
   ps_slurp "$ps_lib/config/common/$1/deployed" || return 1
   [ "$ps_out" = true ] || return 1
+  ps_restore_is_1 "$1"
+}
+
+# ps_restore_is_1 <app>: the app's ENV file sets DOKKU_APP_RESTORE to 1
+# beyond doubt (see above).
+ps_restore_is_1() {
   [ -f "$ps_root/$1/ENV" ] || return 1
   LC_ALL=C awk '
     length($0) > 65535 { bad = 1; exit }
@@ -290,4 +300,32 @@ ps_scale_lines() {
     [ -n "$ps_in" ] || ps_new=$ps_new$ps_l$ps_nl
     ps_sorted=$ps_new
   done <"$1"
+}
+
+# core-post-deploy <app> … on 0.30+ (src/triggers/scale-property.ts
+# corePostDeploy): the deploy's Procfile copy becomes the app's (or, when the
+# source had none, the `.missing` marker and the old copy go), `scale.old`
+# and app-json's kept requests go, and DOKKU_APP_RESTORE must be 1. The file
+# steps are the entry's own, done in its order, each one that the entry
+# would find done were it to run after them (it then skips it); anything
+# unusual where one of them renames or unlinks (a link, a directory) is left
+# to the entry before any step. When the ENV file does not say 1 beyond
+# doubt, the entry runs next, finds the file steps done and sets the flag
+# (writing ENV and firing post-config-update), as it would have.
+ps_fast_core_post_deploy_031() {
+  [ -d "$ps_root/$1" ] || return 1
+  case "${DOKKU_PID-}" in *[!0-9]*) return 1 ;; esac
+  ps_d=$ps_lib/data/ps/$1
+  ps_pf=$ps_d/Procfile.${DOKKU_PID-}
+  ps_so=$ps_lib/config/ps/$1/scale.old
+  for ps_f in "$ps_pf" "$ps_pf.missing" "$ps_d/Procfile" "$ps_so" "$ps_d"/app-json-scale.*; do
+    if [ -L "$ps_f" ] || { [ -e "$ps_f" ] && [ ! -f "$ps_f" ]; }; then return 1; fi
+  done
+  if [ -e "$ps_pf" ]; then
+    mv -f -T "$ps_pf" "$ps_d/Procfile" 2>/dev/null || return 1
+  elif [ -e "$ps_pf.missing" ]; then
+    rm -f "$ps_pf.missing" "$ps_d/Procfile" 2>/dev/null || return 1
+  fi
+  rm -f "$ps_so" "$ps_d"/app-json-scale.* 2>/dev/null || return 1
+  ps_restore_is_1 "$1"
 }

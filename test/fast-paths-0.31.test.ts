@@ -13,8 +13,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { tempDir } from "./temp.ts";
 
 const TRIGGERS = resolve("triggers");
@@ -240,7 +240,6 @@ test("0.24's fast paths are 0.24's only: on a 0.31.5 host the entry answers them
   write(join(data, "validated", "Procfile"), "web: w\n");
   for (const [trigger, args] of [
     ["docker-args-process-deploy", [APP, "dockerfile", "latest", "web", "1"]],
-    ["core-post-deploy", [APP, "5000", "", "latest"]],
     ["core-post-extract", [APP, src]],
     ["post-extract", [APP, src]],
   ] as const) {
@@ -251,4 +250,116 @@ test("0.24's fast paths are 0.24's only: on a 0.31.5 host the entry answers them
   setVersion("v0.24.10\n");
   assert.deepEqual(viaShell("procfile-get-command", [APP, "web", "5000"], {}), { out: "stale\n", err: "", code: 0 }, "0.24's precomputed answer");
   assert.deepEqual(viaShell("docker-args-process-deploy", [APP], {}), { out: " --restart=on-failure:10", err: "", code: 0 });
+});
+
+/** Every path under `dir`: its type and content (a link's target), as one comparable text. */
+function snapshot(dir: string): string {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      const st = lstatSync(path);
+      const rel = relative(dir, path);
+      if (st.isSymbolicLink()) out.push(`${rel} -> ${readlinkSync(path)}`);
+      else if (st.isDirectory()) {
+        out.push(`${rel}/`);
+        walk(path);
+      } else out.push(`${rel} ${(st.mode & 0o777).toString(8)} ${JSON.stringify(readFileSync(path, "utf8"))}`);
+    }
+  };
+  walk(dir);
+  return out.join("\n");
+}
+
+test("core-post-deploy on 0.31.5: the shell's file steps (and the entry's, when ENV does not say 1) leave what the entry alone leaves", () => {
+  // A plugn that records what it was asked (post-config-update, when the entry sets the flag).
+  const tools = join(root, "tools");
+  mkdirSync(tools, { recursive: true });
+  writeFileSync(join(tools, "plugn"), '#!/bin/sh\nprintf "%s\\n" "$*" >>"$DOKKU_LIB_ROOT/plugn.log"\n');
+  chmodSync(join(tools, "plugn"), 0o755);
+  const realNode = join(root, "real-node");
+  mkdirSync(realNode, { recursive: true });
+  if (!existsSync(join(realNode, "node"))) symlinkSync(process.execPath, join(realNode, "node"));
+  const app = "post31";
+  type Setup = (lib: string, home: string) => void;
+  const put = (path: string, text = "") => write(path, text);
+  const base: Setup = (l, h) => {
+    put(join(l, "VERSION"), "v0.31.5\n");
+    mkdirSync(join(h, app), { recursive: true });
+    put(join(l, "config", "ps", app, "scale"), "web=1\n");
+  };
+  const restore1: Setup = (_l, h) => put(join(h, app, "ENV"), 'A="x"\nDOKKU_APP_RESTORE="1"');
+  const cases: Array<[string, Setup, "shell" | "node" | "either", Record<string, string>]> = [
+    ["the deploy's copy, old copy, scale.old and requests; restore already 1", (l, h) => {
+      restore1(l, h);
+      put(join(l, "data/ps", app, "Procfile.4242"), "web: new\n");
+      put(join(l, "data/ps", app, "Procfile"), "web: old\n");
+      put(join(l, "data/ps", app, "app-json-scale.4242"), '{"canScale":true}');
+      put(join(l, "data/ps", app, "app-json-scale.17"), "{}");
+      put(join(l, "data/ps", app, "Procfile.17"), "web: another deploy's\n");
+      put(join(l, "config/ps", app, "scale.old"), "gone=0\n");
+    }, "shell", { DOKKU_PID: "4242" }],
+    ["no Procfile in the source: the marker and the old copy go", (l, h) => {
+      restore1(l, h);
+      put(join(l, "data/ps", app, "Procfile.4242.missing"));
+      put(join(l, "data/ps", app, "Procfile"), "web: old\n");
+    }, "shell", { DOKKU_PID: "4242" }],
+    ["nothing to move, restore 1", restore1, "shell", { DOKKU_PID: "4242" }],
+    ["no DOKKU_PID", (l, h) => {
+      restore1(l, h);
+      put(join(l, "data/ps", app, "Procfile."), "web: x\n");
+    }, "shell", {}],
+    ["restore 0: the entry sets it (ENV, post-config-update) after the shell's steps", (l, h) => {
+      put(join(h, app, "ENV"), 'A="x"\nDOKKU_APP_RESTORE="0"');
+      put(join(l, "data/ps", app, "Procfile.4242"), "web: new\n");
+      put(join(l, "config/ps", app, "scale.old"), "gone=0\n");
+    }, "either", { DOKKU_PID: "4242" }],
+    ["no ENV file", (l) => put(join(l, "data/ps", app, "Procfile.4242"), "web: new\n"), "either", { DOKKU_PID: "4242" }],
+    ["the app's Procfile copy is a directory", (l, h) => {
+      restore1(l, h);
+      put(join(l, "data/ps", app, "Procfile.4242"), "web: new\n");
+      mkdirSync(join(l, "data/ps", app, "Procfile", "x"), { recursive: true });
+    }, "node", { DOKKU_PID: "4242" }],
+    ["the deploy's copy is a link", (l, h) => {
+      restore1(l, h);
+      put(join(l, "data/ps", app, "target"), "web: t\n");
+      symlinkSync("target", join(l, "data/ps", app, "Procfile.4242"));
+    }, "node", { DOKKU_PID: "4242" }],
+    ["scale.old is a directory", (l, h) => {
+      restore1(l, h);
+      mkdirSync(join(l, "config/ps", app, "scale.old"), { recursive: true });
+    }, "node", { DOKKU_PID: "4242" }],
+    ["a kept request is a directory", (l, h) => {
+      restore1(l, h);
+      mkdirSync(join(l, "data/ps", app, "app-json-scale.1"), { recursive: true });
+    }, "node", { DOKKU_PID: "4242" }],
+    ["a DOKKU_PID that is not a number", restore1, "node", { DOKKU_PID: "x/../1" }],
+  ];
+  for (const [what, setup, expect, extra] of cases) {
+    const trees = ["shell", "entry", "probe"].map((k) => join(root, `cpd-${k}`));
+    for (const t of trees) {
+      rmSync(t, { recursive: true, force: true });
+      base(join(t, "lib"), join(t, "home"));
+      setup(join(t, "lib"), join(t, "home"));
+    }
+    const run = (tree: string, file: string, args: string[], path: string) => {
+      const r = spawnSync(file, args, { env: { PATH: path, DOKKU_LIB_ROOT: join(tree, "lib"), DOKKU_ROOT: join(tree, "home"), ...extra }, encoding: "utf8", input: "" });
+      const named = (text: string) => text.split(tree).join("<tree>");
+      return { out: named(r.stdout), err: named(r.stderr), code: r.status };
+    };
+    const args = [app, "5000", "", "latest"];
+    const [shellTree, entryTree, probeTree] = trees as [string, string, string];
+    // Did the shell answer alone? (the reporting node, on a third copy)
+    const probe = run(probeTree, join(TRIGGERS, "core-post-deploy"), args, `${bin}:${tools}:/usr/bin:/bin`);
+    const alone = !probe.out.startsWith("NODE ");
+    if (expect === "shell") assert.ok(alone, `${what}: answered by the shell`);
+    if (expect === "node") {
+      assert.ok(!alone, `${what}: handed to the entry`);
+      assert.equal(snapshot(probeTree), snapshot(entryTree), `${what}: nothing done before the hand-over`);
+    }
+    const viaShim = run(shellTree, join(TRIGGERS, "core-post-deploy"), args, `${realNode}:${tools}:/usr/bin:/bin`);
+    const viaEntryOnly = run(entryTree, process.execPath, [ENTRY, "trigger", "core-post-deploy", ...args], `${tools}:/usr/bin:/bin`);
+    assert.deepEqual(viaShim, viaEntryOnly, `${what}: output and exit status`);
+    assert.equal(snapshot(shellTree), snapshot(entryTree), `${what}: the files left`);
+  }
 });

@@ -136,13 +136,14 @@ const FORWARD_0_24 = ["post-release-builder", "procfile-exists", "ps-can-scale",
 const FAST_0_24 = ["procfile-get-command", "docker-args-process-deploy", "post-extract", "core-post-extract", "core-post-deploy"] as const;
 
 /**
- * 0.30+'s per-container hooks of a push, answered by the shell from the files
- * the entry reads (the `scale` property lists, the Procfile copy): on every
- * 0.30-0.38 contract (none of them is one 0.35 drops or 0.38 adds). Also
- * installed fast on 0.24 (two of them are forward executables there), where
- * the shell hands them to the entry, so an in-place upgrade finds them fast.
+ * 0.30+'s hooks of a push answered by the shell: the per-container ones from
+ * the files the entry reads (the `scale` property lists, the Procfile copy),
+ * and core-post-deploy's file steps (the entry sets DOKKU_APP_RESTORE when
+ * ENV does not already say 1). On every 0.30-0.38 contract (none of them is
+ * one 0.35 drops or 0.38 adds). Also installed fast on 0.24 (one is a
+ * forward executable there), where the shell's 0.24 answers apply.
  */
-const FAST_0_31 = ["procfile-exists", "procfile-get-command", "ps-current-scale"] as const;
+const FAST_0_31 = ["core-post-deploy", "procfile-exists", "procfile-get-command", "ps-current-scale"] as const;
 
 const REPORT_FLAGS_0_24 = ["--deployed", "--processes", "--ps-can-scale", "--ps-restart-policy", "--restore", "--running"] as const;
 

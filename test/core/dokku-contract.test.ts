@@ -67,7 +67,7 @@ test("0.31.5: core ps 0.31.5's trigger files, report flags and ps:set keys", () 
     "procfile-exists", "procfile-get-command", "ps-can-scale", "ps-current-scale", "ps-set-scale", "report",
   ]);
   // The per-container hooks of a push, answered by the shell (scripts/fast-paths.sh, test/fast-paths-0.31.test.ts).
-  assert.deepEqual(c.fastPathTriggers, ["procfile-exists", "procfile-get-command", "ps-current-scale"]);
+  assert.deepEqual(c.fastPathTriggers, ["core-post-deploy", "procfile-exists", "procfile-get-command", "ps-current-scale"]);
   for (const v of ["v0.30.0", "v0.35.20", "v0.36.0", "v0.38.27"]) assert.deepEqual(contractFor(v).fastPathTriggers, c.fastPathTriggers, v);
   // Each fast trigger's executable in triggers/ is the fast shim.
   for (const name of c.fastPathTriggers) assert.equal(readFileSync(`triggers/${name}`, "utf8"), SHIM_FAST, name);

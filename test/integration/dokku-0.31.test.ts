@@ -103,7 +103,7 @@ test("0.31.5: install.sh installs core ps 0.31.5's trigger executables, none of 
   // core-post-extract has no shell fast path on 0.31.5 (it must always copy the Procfile); the
   // scheduler's per-container hooks have (scripts/fast-paths.sh, test/fast-paths-0.31.test.ts).
   assert.equal(readFileSync(join(plugin, "core-post-extract"), "utf8"), readFileSync(join(REPO, "scripts", "shim-trigger.sh"), "utf8"));
-  for (const name of ["procfile-exists", "procfile-get-command", "ps-current-scale"]) {
+  for (const name of ["core-post-deploy", "procfile-exists", "procfile-get-command", "ps-current-scale"]) {
     assert.equal(readFileSync(join(plugin, name), "utf8"), readFileSync(join(REPO, "scripts", "shim-fast.sh"), "utf8"), name);
   }
 });

@@ -4,15 +4,17 @@
  * scheduler asks (ps-current-scale, procfile-exists, procfile-get-command
  * per type and container) are answered by the shell (scripts/fast-paths.sh,
  * contract.fastPathTriggers), and so is the `commands` file Dokku asks about
- * `git-hook`; Node starts only for the hooks that write: core-post-extract
- * (the Procfile copy), app-json's ps-can-scale, pre-deploy (the image's
- * DOKKU_SCALE) and core-post-deploy. A `node` first on PATH logs each
- * start, so the count is observed, not assumed; the containers show that
- * the shell's answers were the right ones.
+ * `git-hook`, and core-post-deploy once the app's ENV says
+ * DOKKU_APP_RESTORE=1 (its file steps are the shell's; the first deploy's
+ * flag is set by the entry). Node starts for core-post-extract (the
+ * Procfile copy), app-json's ps-can-scale and pre-deploy (the image's
+ * DOKKU_SCALE). A `node` first on PATH logs each start, so the count is
+ * observed, not assumed; the containers show that the shell's answers were
+ * the right ones.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { Host, commitFiles, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 import { tempDir } from "../temp.ts";
 import { join } from "node:path";
@@ -46,9 +48,9 @@ async function nodeTriggersDuring(fn: () => Promise<void>): Promise<string[]> {
     .sort();
 }
 
-const WRITERS = ["core-post-deploy", "core-post-extract", "pre-deploy", "ps-can-scale"];
+const WRITERS = ["core-post-extract", "pre-deploy", "ps-can-scale"];
 
-test("0.31.5: a push starts Node only for the hooks that write; the scheduler's hooks are the shell's", async () => {
+test("0.31.5: a push starts Node only for core-post-extract, ps-can-scale and pre-deploy; the scheduler's hooks and core-post-deploy are the shell's", async () => {
   const app = await host.createApp("starts31");
   const scaled = await host.dokku("ps:scale", "--skip-deploy", app, "worker=2");
   assert.equal(scaled.code, 0, scaled.stderr);
@@ -57,7 +59,9 @@ test("0.31.5: a push starts Node only for the hooks that write; the scheduler's 
     const r = await host.push(app, src);
     assert.equal(r.code, 0, r.stderr);
   });
-  assert.deepEqual(first, WRITERS);
+  // The first deploy sets DOKKU_APP_RESTORE=1: the entry does that.
+  assert.deepEqual(first, ["core-post-deploy", ...WRITERS]);
+  assert.equal((await host.dokku("ps:report", app, "--restore")).stdout.trim(), "true");
   const containers = await deployedContainers(app);
   assert.deepEqual(countByType(containers), { web: 1, worker: 2 });
   // procfile-get-command's answer, from the shell: $PORT as the port asked.
@@ -71,4 +75,7 @@ test("0.31.5: a push starts Node only for the hooks that write; the scheduler's 
   });
   assert.deepEqual(second, WRITERS);
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 1 });
+  // core-post-deploy's steps, done by the shell: the deploy's Procfile copy is the app's.
+  assert.deepEqual(readdirSync(join(host.lib, "data", "ps", app)).filter((f) => f.startsWith("Procfile")), ["Procfile"]);
+  assert.equal((await host.dokku("ps:report", app, "--restore")).stdout.trim(), "true");
 });
