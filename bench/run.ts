@@ -499,9 +499,10 @@ async function benchRestartAll(): Promise<void> {
  * 0.30+; the image's DOKKU_SCALE rules from the first push on). The timing
  * log is the same on both hosts (host/lib/timing.bash, from bin/plugn and
  * bin/dokku, which every version's host runs); a push whose log has no ps
- * line fails the figure. A 0.31.5 push starts Node 4 times (0.24's once):
- * core-post-extract, ps-can-scale, pre-deploy and core-post-deploy each
- * write, so none has a shell answer.
+ * line fails the figure. A 0.31.5 push starts Node 3 times (0.24's once):
+ * core-post-extract, ps-can-scale and pre-deploy (core-post-deploy's file
+ * steps are the shell's; the entry runs only to set DOKKU_APP_RESTORE on a
+ * first deploy).
  */
 async function benchPushOverhead(): Promise<void> {
   const app = await host.createApp("p5");
