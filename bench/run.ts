@@ -165,12 +165,18 @@ process.exit(failed.length || errors.length ? 1 : 0);
  * triggers. `docker-args-process-deploy` is not one (core ps has it from
  * 0.38.9 on; on 0.31.5 the executable is not installed): in its place
  * `ps-can-scale`, `procfile-exists` and `procfile-get-command` (which a
- * 0.31.5 push fires per container, in Node: 0.31.5 has no shell fast paths),
- * on an app whose deployed Procfile copy (data/ps/<app>/Procfile) is there.
+ * 0.31.5 push fires per container), on an app whose deployed Procfile copy
+ * (data/ps/<app>/Procfile) is there. `ps-current-scale`, `procfile-exists`
+ * and `procfile-get-command` are answered by the shell there
+ * (scripts/fast-paths.sh), so their executables' lines show the shell's
+ * time; each also gets an `(entry)` line, the bundled entry run as the
+ * shell hands over to it (`node dist/ps.cjs trigger …`), which is the
+ * cold start this figure is about.
  */
 async function benchColdStart(): Promise<void> {
   const app = await host.createApp("p1");
   const trigger = (name: string, args: string[]): [string, string, string[]] => [`trigger ${name}`, join(plugin, name), args];
+  const entry = (name: string, args: string[]): [string, string, string[]] => [`trigger ${name} (entry)`, process.execPath, [join(plugin, "dist", "ps.cjs"), "trigger", name, ...args]];
   const common: Array<[string, string, string[]]> = [
     ["ps:report --ps-restart-policy", join(plugin, "subcommands", "report"), ["ps:report", app, "--ps-restart-policy"]],
     ["ps:set restart-policy", join(plugin, "subcommands", "set"), ["ps:set", app, "restart-policy", "on-failure:10"]],
@@ -180,10 +186,13 @@ async function benchColdStart(): Promise<void> {
     host.seedFile(join(host.lib, "data", "ps", app, "Procfile"), "web: sleep 86400\nworker: sleep 86400\n");
     cases = [
       trigger("ps-current-scale", [app]),
+      entry("ps-current-scale", [app]),
       trigger("post-create", [app]),
       trigger("ps-can-scale", [app, "true"]),
       trigger("procfile-exists", [app]),
+      entry("procfile-exists", [app]),
       trigger("procfile-get-command", [app, "web", "5000"]),
+      entry("procfile-get-command", [app, "web", "5000"]),
       ...common,
     ];
   } else {
@@ -480,16 +489,20 @@ async function benchRestartAll(): Promise<void> {
  * host's dispatch asks every plugin about `git-hook`).
  *
  * 0.31.5: the same budget and the same push (Dockerfile, Procfile web +
- * worker, two containers); the hooks differ: core-post-extract (the
- * Procfile from the source), procfile-exists, ps-current-scale,
- * procfile-get-command per type, pre-deploy (from the release),
- * core-post-deploy, all in Node (no shell fast paths there). 0.31 ignores
- * DOKKU_SCALE, so worker=1 is set with `ps:scale --skip-deploy` first. The
- * timing log is the same on both hosts (host/lib/timing.bash, from bin/plugn
- * and bin/dokku, which every version's host runs); a push whose log has no
- * ps line fails the figure. Expect a miss on 0.31.5 until it gets shell
- * fast paths: its push starts Node about 11 times (0.24's once), ~0.11 s
- * each on this kind of machine.
+ * worker, DOKKU_SCALE web=1 worker=1, two containers); the hooks differ:
+ * core-post-extract (the Procfile from the source), app-json's
+ * ps-can-scale, pre-deploy (the image's DOKKU_SCALE, read through the
+ * engine as on 0.24), procfile-exists, ps-current-scale and
+ * procfile-get-command per type and container (answered by the shell,
+ * scripts/fast-paths.sh), core-post-deploy. worker=1 is also set with
+ * `ps:scale --skip-deploy` first (from before dokku-ps read DOKKU_SCALE on
+ * 0.30+; the image's DOKKU_SCALE rules from the first push on). The timing
+ * log is the same on both hosts (host/lib/timing.bash, from bin/plugn and
+ * bin/dokku, which every version's host runs); a push whose log has no ps
+ * line fails the figure. A 0.31.5 push starts Node 3 times (0.24's once):
+ * core-post-extract, ps-can-scale and pre-deploy (core-post-deploy's file
+ * steps are the shell's; the entry runs only to set DOKKU_APP_RESTORE on a
+ * first deploy).
  */
 async function benchPushOverhead(): Promise<void> {
   const app = await host.createApp("p5");

@@ -1,30 +1,78 @@
 # dokku-ps fast paths: sourced by the shims of the triggers that fire inside
 # every `git push` (scripts/shim-fast.sh, installed as dist/fast-paths.sh).
 # `ps_fast <trigger> <args…>` answers from files the bundled entry wrote
-# earlier and returns 0 (the trigger's exit status in $ps_rc), or returns 1
-# having printed nothing, and the shim goes on to Node, which computes (and
-# writes) the answer. Only shell builtins on the way to an answer where the
-# input is small (cmp/grep where it may be large): a fork costs ~6 ms on a
-# small host, Node ~115 ms.
+# earlier (or, on Dokku 0.30+, from the property and Procfile files the entry
+# would read) and returns 0 (the trigger's exit status in $ps_rc), or returns
+# 1 having printed nothing, and the shim goes on to Node, which computes (and
+# writes) the answer. Each answer is the entry's, byte for byte (stdout,
+# stderr, exit status: test/fast-paths.test.ts compares them); whatever the
+# shell cannot read exactly as the entry does goes to Node. Only shell
+# builtins on the way to an answer where the input is small (one grep, cmp
+# or awk where a byte the shell's `read` would drop, or a large input, may
+# matter): a fork costs ~1-6 ms on a small host, Node ~60-115 ms.
 
 ps_lib=${DOKKU_LIB_ROOT:-${DOKKU_LIB_PATH:-/var/lib/dokku}}
 ps_root=${DOKKU_ROOT:-/home/dokku}
 ps_nl='
 '
+ps_v=
 
 ps_fast() {
   ps_name=$1 ps_rc=0
   shift
-  # The app name becomes a path: anything unusual goes to the entry, which validates it.
+  # The app name becomes a path: only names the entry's check accepts
+  # (src/core/app-name.ts), a subset of them; the rest go to the entry.
   case "$1" in [a-z0-9]*) ;; *) return 1 ;; esac
-  case "$1" in *[!A-Za-z0-9._-]* | *..*) return 1 ;; esac
+  case "$1" in *[!a-z0-9._-]* | *..*) return 1 ;; esac
+  [ ${#1} -le 200 ] || return 1
+  # Node joins paths lexically (path.join): a `..` could resolve otherwise.
+  case "/$ps_lib/$ps_root/" in */../*) return 1 ;; esac
+  ps_host || return 1
   case "$ps_name" in
   procfile-get-command) ps_fast_procfile_get_command "$@" ;;
   docker-args-process-deploy) ps_fast_docker_args_process_deploy "$@" ;;
   post-extract | core-post-extract) ps_fast_extract "$@" ;;
   core-post-deploy) ps_fast_core_post_deploy "$@" ;;
+  procfile-exists) ps_fast_procfile_exists "$@" ;;
+  ps-current-scale) ps_fast_ps_current_scale "$@" ;;
   *) return 1 ;;
   esac
+}
+
+# ps_host: the ps contract of the host's Dokku into $ps_v, as the entry reads
+# $DOKKU_LIB_ROOT/VERSION (src/core/dokku-version.ts, dokku-contract.ts):
+# 024 for 0.24.x (and for no VERSION file), 031 for 0.30.x-0.38.x (core ps
+# 0.31.5's contract). Any other text (a suffix, spaces, a version dokku-ps
+# refuses, a byte outside printable ASCII): return 1, the entry decides.
+ps_host() {
+  [ -z "$ps_v" ] || return 0
+  [ -d "$ps_lib" ] && [ -x "$ps_lib" ] || return 1
+  if [ ! -e "$ps_lib/VERSION" ]; then
+    ps_v=024
+    return 0
+  fi
+  [ -f "$ps_lib/VERSION" ] && [ -r "$ps_lib/VERSION" ] || return 1
+  ps_clean "$ps_lib/VERSION" || return 1
+  ps_slurp "$ps_lib/VERSION" || return 1
+  ps_t=${ps_out%"$ps_nl"}
+  ps_t=${ps_t#v}
+  case "$ps_t" in
+  0.24.*) ps_f=024 ;;
+  0.3[0-8].*) ps_f=031 ;;
+  *) return 1 ;;
+  esac
+  case "${ps_t#0.[23][0-9].}" in
+  [0-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9]) ps_v=$ps_f ;;
+  *) return 1 ;;
+  esac
+}
+
+# ps_clean <file>…: every byte of the files is printable ASCII or a newline
+# (so `read` sees them as the entry does: no NUL it would drop, no CR, tab
+# or UTF-8 the entry's trim and \s would treat otherwise). One grep.
+ps_clean() {
+  LC_ALL=C grep -qa '[^ -~]' "$@" 2>/dev/null
+  [ $? -eq 1 ]
 }
 
 # ps_slurp <file>: its content into $ps_out, or return 1 (e.g. replaced meanwhile).
@@ -40,13 +88,19 @@ ps_slurp_stdin() {
   ps_out="$ps_out$ps_l"
 }
 
-# procfile-get-command <app> <type> [port]: the start command pre-deploy
+# procfile-get-command <app> <type> [port] on 0.24: the start command pre-deploy
 # computed (src/services/hot-answers.ts), while the Procfile copy it was
 # computed from is there; the entry's error when the image had no Procfile.
 ps_fast_procfile_get_command() {
+  [ "$ps_v" = 031 ] && {
+    ps_fast_procfile_get_command_031 "$@"
+    return
+  }
   case "$2" in "" | *[!A-Za-z0-9_-]*) return 1 ;; esac
   case "${3:-5000}" in *[!0-9]*) return 1 ;; esac
   if [ ! -e "$ps_lib/data/ps/$1/Procfile" ] && [ -f "$ps_lib/data/ps/$1/hot/no-procfile" ]; then
+    # With DOKKU_TRACE the entry adds the error's stack.
+    [ -z "${DOKKU_TRACE-}" ] || return 1
     printf ' !     No procfile found\n' >&2
     ps_rc=1
     return 0
@@ -59,6 +113,7 @@ ps_fast_procfile_get_command() {
 # docker-args-process-deploy <app> …: the argument chain from stdin (without
 # its trailing newlines, as the entry reads it) plus the restart policy.
 ps_fast_docker_args_process_deploy() {
+  [ "$ps_v" = 024 ] || return 1
   ps_slurp "$ps_lib/data/ps/$1/hot/docker-args-process-deploy" || return 1
   ps_args=$ps_out
   ps_slurp_stdin
@@ -73,6 +128,7 @@ ps_fast_docker_args_process_deploy() {
 # copy that passed validation before (src/triggers/extract.ts writes them);
 # both triggers fire on one push, and most pushes do not touch these files.
 ps_fast_extract() {
+  [ "$ps_v" = 024 ] || return 1
   [ -n "$2" ] || return 1
   for ps_f in Procfile DOKKU_SCALE app.json; do
     [ -e "$2/$ps_f" ] || [ -L "$2/$ps_f" ] || continue
@@ -81,7 +137,7 @@ ps_fast_extract() {
   done
 }
 
-# core-post-deploy <app> …: nothing to do when the app is already marked
+# core-post-deploy <app> … on 0.24: nothing to do when the app is already marked
 # deployed and to be restored (src/triggers/lifecycle.ts corePostDeploy).
 # ENV is godotenv (src/core/env-file.ts); the answer is "1" only when the file
 # says so beyond doubt: every line is blank, a comment or a plain
@@ -93,8 +149,19 @@ ps_fast_extract() {
 # `export DOKKU_APP_RESTORE='1'` (older Dokku). Anything else: the entry
 # decides. One awk over a file that may hold many secrets.
 ps_fast_core_post_deploy() {
+  [ "$ps_v" = 031 ] && {
+    ps_fast_core_post_deploy_031 "$@"
+    return
+  }
+  [ "$ps_v" = 024 ] || return 1
   ps_slurp "$ps_lib/config/common/$1/deployed" || return 1
   [ "$ps_out" = true ] || return 1
+  ps_restore_is_1 "$1"
+}
+
+# ps_restore_is_1 <app>: the app's ENV file sets DOKKU_APP_RESTORE to 1
+# beyond doubt (see above).
+ps_restore_is_1() {
   [ -f "$ps_root/$1/ENV" ] || return 1
   LC_ALL=C awk '
     length($0) > 65535 { bad = 1; exit }
@@ -106,4 +173,159 @@ ps_fast_core_post_deploy() {
     }
     END { exit !(!bad && n == 1 && one) }
   ' "$ps_root/$1/ENV" 2>/dev/null
+}
+
+# ---- Dokku 0.30+ (core ps 0.31.5's contract, src/triggers/scale-property.ts) ----
+# Nothing precomputed: the answers are read from the files the entry reads,
+# whoever wrote them, so they can never be stale.
+
+# ps_procfile_031 <app>: the app's Procfile as the entry's hasProcfile /
+# currentProcfilePath see it (src/services/scale-property.ts): the deploy's
+# copy data/ps/<app>/Procfile.$DOKKU_PID (none when its `.missing` marker is
+# there), else the deployed copy. $ps_pf: its path, empty when the app has
+# none. Returns 1 when the app does not exist (the entry's error).
+ps_procfile_031() {
+  [ -d "$ps_root/$1" ] || return 1
+  case "${DOKKU_PID-}" in *[!0-9]*) return 1 ;; esac
+  ps_pf=$ps_lib/data/ps/$1/Procfile.${DOKKU_PID-}
+  if [ -e "$ps_pf.missing" ]; then
+    ps_pf=
+  elif [ ! -e "$ps_pf" ]; then
+    ps_pf=$ps_lib/data/ps/$1/Procfile
+    [ -e "$ps_pf" ] || ps_pf=
+  fi
+}
+
+# procfile-exists <app>: exit 0 when the app has a Procfile, else the entry's error.
+ps_fast_procfile_exists() {
+  [ "$ps_v" = 031 ] || return 1
+  ps_procfile_031 "$1" || return 1
+  [ -z "$ps_pf" ] || return 0
+  [ -z "${DOKKU_TRACE-}" ] || return 1
+  printf ' !     Procfile does not exist\n' >&2
+  ps_rc=1
+}
+
+# procfile-get-command <app> <type> [port] on 0.30+: the type's command from
+# the Procfile, `$PORT` / `${PORT}` as the port (src/core/procfile.ts
+# parseProcfile, procfileCommand); nothing when the app has no Procfile or
+# the Procfile no such type. The whole Procfile is checked as parseProcfile
+# checks it: any line it refuses (or that the shell might read otherwise)
+# goes to the entry, which prints its error.
+ps_fast_procfile_get_command_031() {
+  case "$2" in "" | *[!A-Za-z0-9_-]*) return 1 ;; esac
+  [ ${#2} -le 63 ] || return 1
+  # The entry: digits are the port (Number), anything else 5000.
+  case "${3-}" in
+  0 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9]) ps_port=$3 ;;
+  *[!0-9]* | "") ps_port=5000 ;;
+  *) return 1 ;;
+  esac
+  ps_procfile_031 "$1" || return 1
+  [ -n "$ps_pf" ] || return 0
+  [ -f "$ps_pf" ] && [ -r "$ps_pf" ] || return 1
+  ps_clean "$ps_pf" || return 1
+  ps_seen=' ' ps_cmd= ps_found=
+  while IFS= read -r ps_l || [ -n "$ps_l" ]; do
+    # trim (only spaces can be there), then blank lines and comments
+    ps_l=${ps_l#"${ps_l%%[! ]*}"}
+    ps_l=${ps_l%"${ps_l##*[! ]}"}
+    case "$ps_l" in "" | "#"*) continue ;; *:*) ;; *) return 1 ;; esac
+    ps_t=${ps_l%%:*}
+    case "$ps_t" in "" | *[!A-Za-z0-9_-]*) return 1 ;; esac
+    [ ${#ps_t} -le 63 ] || return 1
+    case "$ps_seen" in *" $ps_t "*) return 1 ;; esac
+    ps_seen="$ps_seen$ps_t "
+    ps_c=${ps_l#*:}
+    ps_c=${ps_c#"${ps_c%%[! ]*}"}
+    [ -n "$ps_c" ] || return 1
+    [ "$ps_t" != "$2" ] || ps_cmd=$ps_c ps_found=1
+  done <"$ps_pf"
+  [ -n "$ps_found" ] || return 0
+  # $PORT (not followed by a word character) and ${PORT}, left to right.
+  ps_out=
+  while :; do
+    case "$ps_cmd" in *'$'*) ;; *) break ;; esac
+    ps_out=$ps_out${ps_cmd%%'$'*}
+    ps_cmd=${ps_cmd#*'$'}
+    case "$ps_cmd" in
+    '{PORT}'*) ps_out=$ps_out$ps_port ps_cmd=${ps_cmd#'{PORT}'} ;;
+    PORT[A-Za-z0-9_]*) ps_out=$ps_out'$' ;;
+    PORT*) ps_out=$ps_out$ps_port ps_cmd=${ps_cmd#PORT} ;;
+    *) ps_out=$ps_out'$' ;;
+    esac
+  done
+  printf '%s\n' "$ps_out$ps_cmd"
+}
+
+# ps-current-scale <app> on 0.30+: the property lists `scale` then
+# `scale.old` (config/ps/<app>/), `type=count` lines sorted by type (stable),
+# joined by newlines, no final newline (src/core/scale-property.ts
+# renderCurrentScale). Only lines the entry would print unchanged are
+# answered here (a count in canonical form); anything else goes to the entry.
+ps_fast_ps_current_scale() {
+  [ "$ps_v" = 031 ] || return 1
+  [ -d "$ps_root/$1" ] || return 1
+  ps_d=$ps_lib/config/ps/$1
+  [ -d "$ps_d" ] && [ -x "$ps_d" ] && [ -f "$ps_d/scale" ] && [ -r "$ps_d/scale" ] || return 1
+  ps_sorted=
+  if [ -e "$ps_d/scale.old" ]; then
+    [ -f "$ps_d/scale.old" ] && [ -r "$ps_d/scale.old" ] || return 1
+    ps_clean "$ps_d/scale" "$ps_d/scale.old" || return 1
+    ps_scale_lines "$ps_d/scale" && ps_scale_lines "$ps_d/scale.old" || return 1
+  else
+    ps_clean "$ps_d/scale" || return 1
+    ps_scale_lines "$ps_d/scale" || return 1
+  fi
+  printf '%s' "${ps_sorted%"$ps_nl"}"
+}
+
+# ps_scale_lines <file>: its lines inserted into $ps_sorted (newline-ended
+# lines, sorted by type, a line after those of the same type).
+ps_scale_lines() {
+  while IFS= read -r ps_l || [ -n "$ps_l" ]; do
+    case "$ps_l" in *=*=* | *[!A-Za-z0-9_=-]*) return 1 ;; esac
+    ps_t=${ps_l%%=*}
+    case "$ps_t" in "" | "$ps_l") return 1 ;; esac
+    case "${ps_l#*=}" in 0 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9]) ;; *) return 1 ;; esac
+    ps_rest=$ps_sorted ps_new= ps_in=
+    while [ -n "$ps_rest" ]; do
+      ps_e=${ps_rest%%"$ps_nl"*}
+      ps_rest=${ps_rest#*"$ps_nl"}
+      if [ -z "$ps_in" ] && [ "$ps_t" \< "${ps_e%%=*}" ]; then
+        ps_new=$ps_new$ps_l$ps_nl ps_in=1
+      fi
+      ps_new=$ps_new$ps_e$ps_nl
+    done
+    [ -n "$ps_in" ] || ps_new=$ps_new$ps_l$ps_nl
+    ps_sorted=$ps_new
+  done <"$1"
+}
+
+# core-post-deploy <app> … on 0.30+ (src/triggers/scale-property.ts
+# corePostDeploy): the deploy's Procfile copy becomes the app's (or, when the
+# source had none, the `.missing` marker and the old copy go), `scale.old`
+# and app-json's kept requests go, and DOKKU_APP_RESTORE must be 1. The file
+# steps are the entry's own, done in its order, each one that the entry
+# would find done were it to run after them (it then skips it); anything
+# unusual where one of them renames or unlinks (a link, a directory) is left
+# to the entry before any step. When the ENV file does not say 1 beyond
+# doubt, the entry runs next, finds the file steps done and sets the flag
+# (writing ENV and firing post-config-update), as it would have.
+ps_fast_core_post_deploy_031() {
+  [ -d "$ps_root/$1" ] || return 1
+  case "${DOKKU_PID-}" in *[!0-9]*) return 1 ;; esac
+  ps_d=$ps_lib/data/ps/$1
+  ps_pf=$ps_d/Procfile.${DOKKU_PID-}
+  ps_so=$ps_lib/config/ps/$1/scale.old
+  for ps_f in "$ps_pf" "$ps_pf.missing" "$ps_d/Procfile" "$ps_so" "$ps_d"/app-json-scale.*; do
+    if [ -L "$ps_f" ] || { [ -e "$ps_f" ] && [ ! -f "$ps_f" ]; }; then return 1; fi
+  done
+  if [ -e "$ps_pf" ]; then
+    mv -f -T "$ps_pf" "$ps_d/Procfile" 2>/dev/null || return 1
+  elif [ -e "$ps_pf.missing" ]; then
+    rm -f "$ps_pf.missing" "$ps_d/Procfile" 2>/dev/null || return 1
+  fi
+  rm -f "$ps_so" "$ps_d"/app-json-scale.* 2>/dev/null || return 1
+  ps_restore_is_1 "$1"
 }

@@ -128,10 +128,27 @@ function appFields(ctx: Context, app: string, infoFlag: string | undefined, stat
   return fields;
 }
 
+/**
+ * One report reads each app's scheduler and CONTAINER files once: the
+ * engine query, the processes/running rows and the status rows all ask.
+ */
+const schedulers = new Map<string, string>();
+const slotsByApp = new Map<string, ContainerSlot[]>();
+function schedulerOf(ctx: Context, app: string): string {
+  let scheduler = schedulers.get(app);
+  if (scheduler === undefined) schedulers.set(app, (scheduler = ctx.config.scheduler(app)));
+  return scheduler;
+}
+function slotsOf(ctx: Context, app: string): ContainerSlot[] {
+  let slots = slotsByApp.get(app);
+  if (slots === undefined) slotsByApp.set(app, (slots = containerSlots(ctx, app)));
+  return slots;
+}
+
 /** Status rows exist for docker-local apps only (contract §6.3). */
 function statusSlots(ctx: Context, app: string): ContainerSlot[] {
-  if (ctx.config.scheduler(app) !== "docker-local") return [];
-  return containerSlots(ctx, app);
+  if (schedulerOf(ctx, app) !== "docker-local") return [];
+  return slotsOf(ctx, app);
 }
 
 /** Rows that need container states: processes, running and the status rows. */
@@ -146,9 +163,9 @@ function needsEngine(infoFlag: string | undefined): boolean {
  * other scheduler is asked through its scheduler-app-status trigger.
  */
 async function appStatusOf(ctx: Context, app: string, states: Map<string, string>): Promise<{ processes: string; running: string }> {
-  const scheduler = ctx.config.scheduler(app);
+  const scheduler = schedulerOf(ctx, app);
   if (scheduler === "docker-local") {
-    const slots = containerSlots(ctx, app);
+    const slots = slotsOf(ctx, app);
     const running = slots.filter((slot) => states.get(slot.id) === "running").length;
     const state = slots.length === 0 || running === 0 ? "false" : running === slots.length ? "true" : "mixed";
     return { processes: String(slots.length), running: state };

@@ -31,8 +31,11 @@ export async function scaleCommand(ctx: Context, args: ParsedArgs): Promise<void
   if (!canScale(ctx, app)) {
     throw new DokkuError(`App ${app} contains an app.json file with a formations key and cannot be manually scaled`);
   }
+  // Checked before the line that echoes them (core ps 0.31.5 prints it first):
+  // a refused tuple's value, e.g. a secret typed as a count, is never printed.
+  const updates = parseScaleRequest(tuples);
   log.info1(`Scaling ${app} processes: ${tuples.join(" ")}`);
-  await scaleSet(ctx, app, args.bool("skip-deploy"), false, parseScaleRequest(tuples));
+  await scaleSet(ctx, app, args.bool("skip-deploy"), false, updates);
 }
 
 /**

@@ -135,6 +135,16 @@ const FORWARD_0_24 = ["post-release-builder", "procfile-exists", "ps-can-scale",
 
 const FAST_0_24 = ["procfile-get-command", "docker-args-process-deploy", "post-extract", "core-post-extract", "core-post-deploy"] as const;
 
+/**
+ * 0.30+'s hooks of a push answered by the shell: the per-container ones from
+ * the files the entry reads (the `scale` property lists, the Procfile copy),
+ * and core-post-deploy's file steps (the entry sets DOKKU_APP_RESTORE when
+ * ENV does not already say 1). On every 0.30-0.38 contract (none of them is
+ * one 0.35 drops or 0.38 adds). Also installed fast on 0.24 (one is a
+ * forward executable there), where the shell's 0.24 answers apply.
+ */
+const FAST_0_31 = ["core-post-deploy", "procfile-exists", "procfile-get-command", "ps-current-scale"] as const;
+
 const REPORT_FLAGS_0_24 = ["--deployed", "--processes", "--ps-can-scale", "--ps-restart-policy", "--restore", "--running"] as const;
 
 /** Newer Dokku's properties, offered on 0.24 as info flags and JSON keys only. */
@@ -195,7 +205,7 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     formationStore: "scale-property",
     triggers: triggers.sort(),
     executables: triggers,
-    fastPathTriggers: [],
+    fastPathTriggers: FAST_0_31.filter((t) => triggers.includes(t)),
     reportFlags: REPORT_FLAGS_0_31,
     extraReportFlags: [],
     setProperties: ["procfile-path", "restart-policy"],
@@ -221,7 +231,7 @@ function contract024(text: string): DokkuContract {
     formationStore: "dokku-scale-file",
     triggers: TRIGGERS_0_24,
     executables: [...TRIGGERS_0_24, ...FORWARD_0_24],
-    fastPathTriggers: FAST_0_24,
+    fastPathTriggers: [...new Set([...FAST_0_24, ...FAST_0_31])],
     reportFlags: REPORT_FLAGS_0_24,
     extraReportFlags: EXTRA_REPORT_FLAGS_0_24,
     setProperties: ["restart-policy", "restore", "stop-timeout-seconds"],

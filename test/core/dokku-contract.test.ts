@@ -38,10 +38,14 @@ test("0.24.10: triggers and fast paths are those install.sh always installed", (
   // Installed too, answered only once the host is upgraded in place to 0.30+.
   assert.deepEqual([...c.executables].sort(), readdirSync("triggers").sort());
   for (const name of onlyNewer) assert.ok(contractFor("v0.38.27").executables.includes(name), name);
-  for (const name of c.triggers) {
+  for (const name of c.executables) {
     const isFast = readFileSync(`triggers/${name}`, "utf8") === SHIM_FAST;
     assert.equal(c.fastPathTriggers.includes(name), isFast, name);
   }
+  // 0.24's five, and 0.30+'s three (the shell hands these to the entry on 0.24).
+  assert.deepEqual([...c.fastPathTriggers].sort(), [
+    "core-post-deploy", "core-post-extract", "docker-args-process-deploy", "post-extract", "procfile-exists", "procfile-get-command", "ps-current-scale",
+  ]);
   assert.deepEqual(c.reportFlags, ["--deployed", "--processes", "--ps-can-scale", "--ps-restart-policy", "--restore", "--running"]);
   assert.equal(c.stopLine("a"), "Stopping a");
   assert.equal(c.restartBy, "release-and-deploy");
@@ -62,7 +66,11 @@ test("0.31.5: core ps 0.31.5's trigger files, report flags and ps:set keys", () 
     "post-app-rename", "post-app-rename-setup", "post-create", "post-delete", "post-stop", "pre-deploy",
     "procfile-exists", "procfile-get-command", "ps-can-scale", "ps-current-scale", "ps-set-scale", "report",
   ]);
-  assert.deepEqual(c.fastPathTriggers, []);
+  // The per-container hooks of a push, answered by the shell (scripts/fast-paths.sh, test/fast-paths-0.31.test.ts).
+  assert.deepEqual(c.fastPathTriggers, ["core-post-deploy", "procfile-exists", "procfile-get-command", "ps-current-scale"]);
+  for (const v of ["v0.30.0", "v0.35.20", "v0.36.0", "v0.38.27"]) assert.deepEqual(contractFor(v).fastPathTriggers, c.fastPathTriggers, v);
+  // Each fast trigger's executable in triggers/ is the fast shim.
+  for (const name of c.fastPathTriggers) assert.equal(readFileSync(`triggers/${name}`, "utf8"), SHIM_FAST, name);
   assert.deepEqual(c.reportFlags, [
     "--deployed", "--processes", "--ps-can-scale", "--ps-computed-procfile-path", "--ps-global-procfile-path",
     "--ps-procfile-path", "--ps-restart-policy", "--restore", "--running",

@@ -100,8 +100,12 @@ test("0.31.5: install.sh installs core ps 0.31.5's trigger executables, none of 
   for (const gone of ["post-extract", "procfile-extract", "procfile-remove", "pre-start", "docker-args-process-deploy"]) {
     assert.ok(!existsSync(join(plugin, gone)), `${gone} is not a 0.31.5 trigger`);
   }
-  // No shell fast path on 0.31.5: core-post-extract must always copy the Procfile.
+  // core-post-extract has no shell fast path on 0.31.5 (it must always copy the Procfile); the
+  // scheduler's per-container hooks have (scripts/fast-paths.sh, test/fast-paths-0.31.test.ts).
   assert.equal(readFileSync(join(plugin, "core-post-extract"), "utf8"), readFileSync(join(REPO, "scripts", "shim-trigger.sh"), "utf8"));
+  for (const name of ["core-post-deploy", "procfile-exists", "procfile-get-command", "ps-current-scale"]) {
+    assert.equal(readFileSync(join(plugin, name), "utf8"), readFileSync(join(REPO, "scripts", "shim-fast.sh"), "utf8"), name);
+  }
 });
 
 test("0.31.5: ps:help is core ps 0.31.5's, byte for byte", async () => {
@@ -195,12 +199,14 @@ test("0.31.5: ps:scale show / --skip-deploy / bad input, texts and exit codes as
   const bogus = await host.combined([join(REPO, "host", "bin", "dokku"), "ps:scale", app, "bogus=1"]);
   assert.equal(bogus.text, `-----> Scaling ${app} processes: bogus=1\n !     bogus is not a valid process name to scale up\n`);
   assert.equal(bogus.code, 1);
+  // On purpose: 0.31.5 prints the `Scaling` line (the tuples) before it checks them; dokku-ps checks
+  // first, so a refused value (a secret typed as a count) is never echoed (test/integration/secrets.test.ts).
   const badCount = await host.combined([join(REPO, "host", "bin", "dokku"), "ps:scale", app, "web=x"]);
-  assert.equal(badCount.text, `-----> Scaling ${app} processes: web=x\n !     Invalid count for process type web\n`);
+  assert.equal(badCount.text, ` !     Invalid count for process type web\n`);
   assert.equal(badCount.code, 1);
   // On purpose: 0.31.5 stores web=-1 (and its deploy removes the web container).
   const negative = await host.combined([join(REPO, "host", "bin", "dokku"), "ps:scale", app, "web=-1"]);
-  assert.equal(negative.text, `-----> Scaling ${app} processes: web=-1\n !     Invalid count for process type web: a count can not be negative\n`);
+  assert.equal(negative.text, ` !     Invalid count for process type web: a count can not be negative\n`);
   assert.equal(negative.code, 1);
   assert.equal(readFileSync(scalePath(app), "utf8"), "worker=1\nweb=1\n", "nothing stored by a refused request");
 

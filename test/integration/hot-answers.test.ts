@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { Host, PROCFILE_WEB_WORKER, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
-// This file concerns Dokku 0.24.10 only: the shell fast paths answer 0.24's per-container triggers (contract.fastPathTriggers: none on 0.30+).
+// This file concerns Dokku 0.24.10 only: the shell fast paths answer 0.24's per-container triggers from what pre-deploy precomputed (0.30+'s read the files the entry reads: test/fast-paths-0.31.test.ts).
 export const CONCERNS_DOKKU = "0.24.10";
 
 let host: Host;

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { Host, commitFiles, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 import { tempDir } from "../temp.ts";
 
-// This file concerns Dokku 0.24.10 only: the shell fast paths of 0.24's push triggers (contract.fastPathTriggers: none on 0.30+) and DOKKU_SCALE validation.
+// This file concerns Dokku 0.24.10 only: the shell fast paths of 0.24's push triggers and DOKKU_SCALE validation (0.31.5: push-node-starts-0.31.test.ts).
 export const CONCERNS_DOKKU = "0.24.10";
 
 let host: Host;

@@ -167,10 +167,9 @@ const checks = (): Check[] => [
   { name: "set", args: [app, "stop-timeout-seconds", secrets[6] as string], ok: false, expect: host.contract.setProperties.includes("stop-timeout-seconds") ? /Invalid stop-timeout-seconds/ : /Invalid property specified/ },
   { name: "set", args: [app, secrets[7] as string, "x"], ok: false, expect: /Invalid property specified/ },
   // Error paths.
-  // TODO(0.31.5): ps:scale prints `-----> Scaling <app> processes: <tuples>` before it checks them, as core
-  // ps 0.31.5 does (core-ps-0.31.5.log, `ps:scale rdweb web=x`), so a secret typed as a count is echoed
-  // there: fidelity to that record and issue 6 disagree. Until decided, 0.24.10 only (0.31.5: a plain bad count).
-  { name: "scale", args: [app, `web=${host.is024 ? secrets[8] : "x"}`], ok: false, expect: /Invalid count for process type web/ },
+  // A secret typed as a count: refused before anything echoes the tuples, on every version (core ps
+  // 0.31.5 prints `-----> Scaling <app> processes: <tuples>` first; dokku-ps checks them first).
+  { name: "scale", args: [app, `web=${secrets[8]}`], ok: false, expect: /Invalid count for process type web/ },
   { name: "scale", args: [app, "web=1", "worker"], ok: false, expect: /Missing count/ },
   // 0.31.5's ps:restart <app> <type> deploys that type, known or not (core ps 0.31.5's Restart): no error there.
   host.contract.restartBy === "release-and-deploy"

@@ -1,0 +1,81 @@
+/**
+ * Speed guard on Dokku 0.31.5 (issue 14), not a benchmark: which ps
+ * triggers start Node during a `git push`. The per-container hooks the
+ * scheduler asks (ps-current-scale, procfile-exists, procfile-get-command
+ * per type and container) are answered by the shell (scripts/fast-paths.sh,
+ * contract.fastPathTriggers), and so is the `commands` file Dokku asks about
+ * `git-hook`, and core-post-deploy once the app's ENV says
+ * DOKKU_APP_RESTORE=1 (its file steps are the shell's; the first deploy's
+ * flag is set by the entry). Node starts for core-post-extract (the
+ * Procfile copy), app-json's ps-can-scale and pre-deploy (the image's
+ * DOKKU_SCALE). A `node` first on PATH logs each start, so the count is
+ * observed, not assumed; the containers show that the shell's answers were
+ * the right ones.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { Host, commitFiles, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
+import { tempDir } from "../temp.ts";
+import { join } from "node:path";
+
+// This file concerns Dokku 0.31.5 only: 0.30+'s fast paths (0.24's: push-node-starts.test.ts).
+export const CONCERNS_DOKKU = "0.31.5";
+
+let host: Host;
+let log: string;
+
+before(async () => {
+  const bin = tempDir("dokku-ps-node-log-");
+  chmodSync(bin, 0o755);
+  log = join(bin, "starts.log");
+  writeFileSync(join(bin, "node"), `#!/bin/sh\nprintf '%s\\n' "$*" >>'${log}'\nexec '${process.execPath}' "$@"\n`);
+  chmodSync(join(bin, "node"), 0o755);
+  host = await Host.create({ binDir: bin, version: CONCERNS_DOKKU });
+});
+after(async () => {
+  await host?.destroy();
+});
+
+async function nodeTriggersDuring(fn: () => Promise<void>): Promise<string[]> {
+  writeFileSync(log, "");
+  chmodSync(log, 0o666);
+  await fn();
+  return readFileSync(log, "utf8")
+    .split("\n")
+    .map((line) => /dist\/ps\.cjs (?:trigger|commands) (\S+)/.exec(line)?.[1])
+    .filter((t): t is string => t !== undefined)
+    .sort();
+}
+
+const WRITERS = ["core-post-extract", "pre-deploy", "ps-can-scale"];
+
+test("0.31.5: a push starts Node only for core-post-extract, ps-can-scale and pre-deploy; the scheduler's hooks and core-post-deploy are the shell's", async () => {
+  const app = await host.createApp("starts31");
+  const scaled = await host.dokku("ps:scale", "--skip-deploy", app, "worker=2");
+  assert.equal(scaled.code, 0, scaled.stderr);
+  const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep $PORT\n" }));
+  const first = await nodeTriggersDuring(async () => {
+    const r = await host.push(app, src);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  // The first deploy sets DOKKU_APP_RESTORE=1: the entry does that.
+  assert.deepEqual(first, ["core-post-deploy", ...WRITERS]);
+  assert.equal((await host.dokku("ps:report", app, "--restore")).stdout.trim(), "true");
+  const containers = await deployedContainers(app);
+  assert.deepEqual(countByType(containers), { web: 1, worker: 2 });
+  // procfile-get-command's answer, from the shell: $PORT as the port asked.
+  for (const c of containers) assert.match(c.cmd.join(" "), c.processType === "web" ? /sleep 86400/ : /sleep [0-9]+$/, c.name);
+
+  // The image's DOKKU_SCALE rules (pre-deploy reads it): the same hooks.
+  await commitFiles(src, { DOKKU_SCALE: "web=1\nworker=1\n" });
+  const second = await nodeTriggersDuring(async () => {
+    const r = await host.push(app, src);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  assert.deepEqual(second, WRITERS);
+  assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 1 });
+  // core-post-deploy's steps, done by the shell: the deploy's Procfile copy is the app's.
+  assert.deepEqual(readdirSync(join(host.lib, "data", "ps", app)).filter((f) => f.startsWith("Procfile")), ["Procfile"]);
+  assert.equal((await host.dokku("ps:report", app, "--restore")).stdout.trim(), "true");
+});
