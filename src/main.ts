@@ -28,12 +28,24 @@ type LockTarget = (args: ParsedArgs) => string | undefined;
 const appUnlessAll: LockTarget = (args) => (args.bool("all") ? undefined : args.positionals[0]);
 const appWhenScaling: LockTarget = (args) => (args.positionals.length > 1 ? args.positionals[0] : undefined);
 
-const SUBCOMMANDS: Record<string, { spec: FlagSpec; load: (ctx: Context) => Promise<Subcommand>; lock?: LockTarget }> = {
+/**
+ * `each`: one app's step of an --all run (services/all-apps.ts runs it in a
+ * process of its own), for a command whose once-per-command steps (ps:restore's
+ * `pre-restore` on 0.30+) the --all process has run already; without it, the
+ * child runs the command for that one app.
+ */
+type EachStep = (ctx: Context, app: string) => Promise<void>;
+const SUBCOMMANDS: Record<string, { spec: FlagSpec; load: (ctx: Context) => Promise<Subcommand>; lock?: LockTarget; each?: () => Promise<EachStep> }> = {
   inspect: { spec: {}, load: async () => (await import("./commands/inspect.ts")).inspectCommand },
   rebuild: { spec: PARALLEL, load: async () => (await lifecycleCommands()).rebuildCommand },
   report: { spec: { strings: ["format"], freeFlags: true }, load: async () => (await import("./commands/report.ts")).reportCommand },
   restart: { spec: PARALLEL, load: async () => (await lifecycleCommands()).restartCommand, lock: appUnlessAll },
-  restore: { spec: PARALLEL, load: async () => (await lifecycleCommands()).restoreCommand, lock: appUnlessAll },
+  restore: {
+    spec: PARALLEL,
+    load: async () => (await lifecycleCommands()).restoreCommand,
+    lock: appUnlessAll,
+    each: async () => (await lifecycleCommands()).restore,
+  },
   retire: { spec: {}, load: async () => (await lifecycleCommands()).retireCommand },
   scale: {
     spec: { booleans: ["skip-deploy"], strings: ["format"] },
@@ -143,6 +155,13 @@ async function dispatch(kind: string, name: string, argv: string[]): Promise<voi
   }
   const command = SUBCOMMANDS[name];
   if (!command) throw new DokkuError(`Invalid plugin subcommand call: ${name}`);
+  if (kind === "each" && command.each) {
+    const ctx = createContext();
+    const step = await command.each();
+    // argv: the command word, then the app.
+    await underDeployLock(ctx, argv[1], () => step(ctx, argv[1] as string));
+    return;
+  }
   // Dokku passes the command word (`ps:scale`) as the first argument.
   const args = parseArgs(argv.slice(1), command.spec);
   const ctx = createContext();

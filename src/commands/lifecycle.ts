@@ -217,17 +217,21 @@ export async function restartCommand(ctx: Context, args: ParsedArgs): Promise<vo
 /** `ps:restore [--parallel N] [--all|<app>]` */
 export async function restoreCommand(ctx: Context, args: ParsedArgs): Promise<void> {
   const app = args.positionals[0];
-  if (!args.bool("all") && app === undefined) {
-    log.warn("Restore specified without app, assuming --all");
-  }
-  if (args.bool("all") || app === undefined) {
-    // Validate --parallel before touching any app's proxy config.
+  const all = args.bool("all") || app === undefined;
+  if (all) {
+    // Validate --parallel before any hook or app's proxy config.
     const { cpuCount } = await import("../services/all-apps.ts");
     const { parseParallel } = await import("../core/parallel.ts");
     parseParallel(args.string("parallel"), cpuCount());
-    for (const each of listApps(ctx)) {
-      await fireWrapped("Error clearing proxy config", "proxy-clear-config", [each]);
-    }
+  }
+  const once = ctx.contract.restorePrep === "once";
+  if (once) await fireWrapped("Error running pre-restore", "pre-restore", []);
+  if (!args.bool("all") && app === undefined) {
+    log.warn("Restore specified without app, assuming --all");
+  }
+  if (all) {
+    if (once) await fireWrapped("Error clearing proxy config", "proxy-clear-config", ["--all"]);
+    else for (const each of listApps(ctx)) await fireWrapped("Error clearing proxy config", "proxy-clear-config", [each]);
     const { runAgainstAllApps } = await import("../services/all-apps.ts");
     await runAgainstAllApps(ctx, "restore", args.string("parallel"));
     return;

@@ -70,6 +70,15 @@ export interface DokkuContract {
    * only warned about.
    */
   readonly restoreHook: "pre-restore" | "scheduler-pre-restore";
+  /**
+   * How ps:restore prepares before its per-app steps. 0.24: nothing once;
+   * every app's `proxy-clear-config <app>` before an --all run. 0.30+
+   * (plugins/ps/subcommands.go CommandRestore): `pre-restore` with no
+   * arguments once per command, whatever it restores (the proxy plugins,
+   * e.g. traefik's and caddy's, start their proxy there after a reboot),
+   * then for --all one `proxy-clear-config --all`.
+   */
+  readonly restorePrep: "per-app" | "once";
   /** 0.30+'s ps:start warns `App has been detected as not running, releasing`. */
   readonly startWarnsNotRunning: boolean;
   /**
@@ -212,6 +221,7 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     globalSetProperties: ["procfile-path"],
     restartBy: "deploy-running-image",
     restoreHook: "scheduler-pre-restore",
+    restorePrep: "once",
     startWarnsNotRunning: true,
     announcesDeployedCache: false,
     imageScaleTrigger: atLeast(v, 35) ? "post-release-builder" : "pre-deploy",
@@ -238,6 +248,7 @@ function contract024(text: string): DokkuContract {
     globalSetProperties: ["restart-policy", "restore", "stop-timeout-seconds"],
     restartBy: "release-and-deploy",
     restoreHook: "pre-restore",
+    restorePrep: "per-app",
     startWarnsNotRunning: false,
     announcesDeployedCache: true,
     imageScaleTrigger: "pre-deploy",

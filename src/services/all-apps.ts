@@ -36,7 +36,8 @@ export function cpuCount(): number {
 export function childArgv(command: AllAppsCommand, app: string): { file: string; args: string[] } {
   const entry = process.argv[1];
   if (!entry) throw new DokkuError("Unable to locate the dokku-ps entry point to run per-app commands");
-  return { file: process.execPath, args: [...process.execArgv, entry, "subcommand", command, `ps:${command}`, app] };
+  // `each`: the app's step alone (src/main.ts), since this process ran the command's once-only steps.
+  return { file: process.execPath, args: [...process.execArgv, entry, "each", command, `ps:${command}`, app] };
 }
 
 async function runOne(command: AllAppsCommand, app: string): Promise<AppOutcome> {
