@@ -264,11 +264,13 @@ export async function psSetScale(ctx: Context, [app, skipDeploy, clearExisting, 
 export function psGetProperty(ctx: Context, [app, property]: string[]): void {
   verifyApp(ctx, app);
   const name = app as string;
+  // 0.36+'s computed values (plugins/ps/report.go): the app's property, else the global one, else the default.
+  const computed = (key: string, fallback: string) => () => ctx.props.get(name, key) || ctx.props.get(GLOBAL_APP, key) || fallback;
   const values: Record<string, () => string> = {
     "restart-policy": () => effectiveRestartPolicy(ctx, name),
     restore: () => restoreValue(ctx.config.appEnv(name).get("DOKKU_APP_RESTORE"), undefined, undefined),
-    "skip-deploy": () => "false",
-    "stop-timeout-seconds": () => ctx.config.get(name, "DOKKU_DOCKER_STOP_TIMEOUT") || "10",
+    "skip-deploy": computed("skip-deploy", "false"),
+    "stop-timeout-seconds": computed("stop-timeout-seconds", "30"),
   };
   const value = values[property ?? ""];
   if (!value) throw new DokkuError(`Invalid ps property specified: ${property ?? ""}`);
