@@ -38,6 +38,8 @@ export async function reportCommand(ctx: Context, args: ParsedArgs): Promise<voi
   const infoFlag = singleInfoFlag(args.rawFlags);
   const format = args.string("format") ?? "stdout";
   const appArg = args.positionals[0];
+  // The engine's answer is asked for first, so it comes while the apps' files are read.
+  const states = needsEngine(infoFlag) ? (await import("../services/container-states.ts")).startContainerStates() : undefined;
   let apps: string[];
   if (appArg === undefined || appArg === "") {
     apps = listApps(ctx);
@@ -49,10 +51,10 @@ export async function reportCommand(ctx: Context, args: ParsedArgs): Promise<voi
   verifyApp(ctx, apps[0]);
   assertFormatWithFlag(format, infoFlag);
 
-  const states = needsEngine(infoFlag) ? await statesFor(ctx, apps) : new Map<string, string>();
+  const known = states ? await statesFor(ctx, apps, states) : new Map<string, string>();
   // Per-app work (a scheduler-app-status trigger for apps on other schedulers) runs a few at a time;
   // output stays in app order and stops at the first failing app.
-  const pending = apps.map((app) => () => renderApp(ctx, app, infoFlag, format, states));
+  const pending = apps.map((app) => () => renderApp(ctx, app, infoFlag, format, known));
   const results = await runLimited(pending, 4);
   for (const result of results) {
     if (result.ok) log.out(result.text);
@@ -176,12 +178,13 @@ async function appStatusOf(ctx: Context, app: string, states: Map<string, string
 }
 
 /** Container states of every listed app's CONTAINER files, in one engine query. */
-async function statesFor(ctx: Context, apps: readonly string[]): Promise<Map<string, string>> {
+async function statesFor(ctx: Context, apps: readonly string[], started?: (ids: readonly string[]) => Promise<Map<string, string>>): Promise<Map<string, string>> {
   const ids = apps.flatMap((app) => statusSlots(ctx, app).map((s) => s.id));
   if (ids.length === 0) return new Map();
-  const { containerStates } = await import("../services/container-states.ts");
   // An unreachable engine fails the report (one line, exit 1): a report of
   // "missing" containers would be wrong, not merely incomplete.
+  if (started) return started(ids);
+  const { containerStates } = await import("../services/container-states.ts");
   return containerStates(ids);
 }
 

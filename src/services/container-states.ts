@@ -9,14 +9,15 @@ import { withEngine } from "../adapters/docker.ts";
  *
  * Ids the engine does not know are absent from the map (shown as `missing`).
  */
-export async function containerStates(ids: readonly string[]): Promise<Map<string, string>> {
+export async function containerStates(ids: readonly string[], labelled?: Promise<ContainerList>): Promise<Map<string, string>> {
   const states = new Map<string, string>();
   if (ids.length === 0) return states;
+  const first = labelled ?? listLabelled();
   return withEngine(async (d) => {
-    const record = (list: Array<{ Id: string; State: string }>): void => {
+    const record = (list: ContainerList): void => {
       for (const c of list) states.set(c.Id, c.State);
     };
-    record(await d.listContainers({ all: true, filters: { label: ["dokku"] } }));
+    record(await first);
     const unknown = ids.filter((id) => !lookup(states, id));
     if (unknown.length > 0) record(await d.listContainers({ all: true, filters: { id: unknown } }));
     const wanted = new Map<string, string>();
@@ -26,6 +27,22 @@ export async function containerStates(ids: readonly string[]): Promise<Map<strin
     }
     return wanted;
   });
+}
+
+type ContainerList = Array<{ Id: string; State: string }>;
+
+const listLabelled = (): Promise<ContainerList> => withEngine((d) => d.listContainers({ all: true, filters: { label: ["dokku"] } }));
+
+/**
+ * containerStates with its first query sent now: the engine answers while
+ * the caller reads the apps' files (ps:report over many apps). Its failure
+ * surfaces only if the states are asked for (no app with containers asks
+ * nothing of the engine, as containerStates).
+ */
+export function startContainerStates(): (ids: readonly string[]) => Promise<Map<string, string>> {
+  const labelled = listLabelled();
+  labelled.catch(() => undefined);
+  return (ids) => containerStates(ids, labelled);
 }
 
 /** CONTAINER files hold full ids; tolerate a shortened one as Docker does. */
