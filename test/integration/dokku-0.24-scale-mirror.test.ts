@@ -13,21 +13,14 @@ import { join } from "node:path";
 import { Host, PROCFILE_WEB_WORKER, REPO, countByType, deployedContainers, dockerfileApp, dokkuUser, run, workTree } from "./harness.ts";
 
 let host: Host;
-const sources: string[] = [];
 
 before(async () => {
   host = await Host.create({ version: "0.24.10" });
 });
 after(async () => {
   await host?.destroy();
-  for (const dir of sources) rmSync(dir, { recursive: true, force: true });
 });
 
-async function source(files: Record<string, string>): Promise<string> {
-  const dir = await workTree(files);
-  sources.push(dir);
-  return dir;
-}
 
 const propertyPath = (app: string, key: string) => join(host.lib, "config", "ps", app, key);
 
@@ -42,14 +35,14 @@ function assertProperty(app: string, key: string, content: string): void {
 test("0.24.10: the formation is mirrored into config/ps/<app>/scale on push and ps:scale, seeded by install, and survives an in-place upgrade to 0.31.5", async () => {
   // An image's DOKKU_SCALE, and a ps:scale of an app without one.
   const image = await host.createApp("m24img");
-  const pushed = await host.push(image, await source(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=2\n" })));
+  const pushed = await host.push(image, await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=2\n" })));
   assert.equal(pushed.code, 0, pushed.stderr);
   assert.equal(readFileSync(join(host.home, image, "DOKKU_SCALE"), "utf8"), "web=1\nworker=2\n");
   assertProperty(image, "scale", "web=1\nworker=2\n");
   assertProperty(image, "can-scale", "false");
 
   const scaled = await host.createApp("m24cmd");
-  const push2 = await host.push(scaled, await source(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER })));
+  const push2 = await host.push(scaled, await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER })));
   assert.equal(push2.code, 0, push2.stderr);
   assertProperty(scaled, "scale", "web=1\nworker=0\n");
   assertProperty(scaled, "can-scale", "true");

@@ -7,7 +7,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Host, PROCFILE_WEB_WORKER, commitFiles, countByType, deployedContainers, dockerfileApp, dokkuUser, workTree } from "./harness.ts";
 
@@ -15,21 +15,14 @@ import { Host, PROCFILE_WEB_WORKER, commitFiles, countByType, deployedContainers
 export const CONCERNS_DOKKU = "0.31.5";
 
 let host: Host;
-const sources: string[] = [];
 
 before(async () => {
   host = await Host.create({ version: "0.31.5" });
 });
 after(async () => {
   await host?.destroy();
-  for (const dir of sources) rmSync(dir, { recursive: true, force: true });
 });
 
-async function source(files: Record<string, string>): Promise<string> {
-  const dir = await workTree(files);
-  sources.push(dir);
-  return dir;
-}
 
 const scalePath = (app: string, key = "scale") => join(host.lib, "config", "ps", app, key);
 
@@ -43,7 +36,7 @@ function assertScaleFile(app: string, key: string, content: string): void {
 
 test("0.31.5 push: the first deploy stores web=1 and every other Procfile type at 0 (dokku:dokku 0600), and runs that", async () => {
   const app = await host.createApp("d31first");
-  const push = await host.push(app, await source(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER })));
+  const push = await host.push(app, await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER })));
   assert.equal(push.code, 0, push.stderr);
   assertScaleFile(app, "scale", "web=1\nworker=0\n");
   assert.ok(!existsSync(scalePath(app, "scale.old")), "scale.old goes with the deploy");
@@ -65,7 +58,7 @@ test("0.31.5 push: the first deploy stores web=1 and every other Procfile type a
 
 test("0.31.5 push: an app without a Procfile gets its web container (procfile-exists answered no)", async () => {
   const app = await host.createApp("d31noproc");
-  const push = await host.push(app, await source(dockerfileApp()));
+  const push = await host.push(app, await workTree(dockerfileApp()));
   assert.equal(push.code, 0, push.stderr);
   assertScaleFile(app, "scale", "web=1\n");
   const web = (await deployedContainers(app)).filter((c) => c.processType === "web");
@@ -76,7 +69,7 @@ test("0.31.5 push: an app without a Procfile gets its web container (procfile-ex
 
 test("0.31.5 push: an app.json formation sets can-scale false; ps:scale refuses; without app.json it scales again", async () => {
   const app = await host.createApp("d31json");
-  const src = await source(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, "app.json": JSON.stringify({ formation: { web: { quantity: 1 }, worker: { quantity: 2 } } }) }));
+  const src = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, "app.json": JSON.stringify({ formation: { web: { quantity: 1 }, worker: { quantity: 2 } } }) }));
   const push = await host.push(app, src);
   assert.equal(push.code, 0, push.stderr);
   assertScaleFile(app, "can-scale", "false");
@@ -100,7 +93,7 @@ test("0.31.5 push: an app.json formation sets can-scale false; ps:scale refuses;
 
 test("0.31.5: ps:stop, ps:start and ps:restart as core ps 0.31.5's", async () => {
   const app = await host.createApp("d31life");
-  const push = await host.push(app, await source(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER })));
+  const push = await host.push(app, await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER })));
   assert.equal(push.code, 0, push.stderr);
   const stop = await host.dokku("ps:stop", app);
   assert.equal(stop.code, 0, stop.stderr);

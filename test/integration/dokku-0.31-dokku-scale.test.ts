@@ -8,26 +8,19 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Host, PROCFILE_WEB_WORKER, commitFiles, countByType, deployedContainers, dockerfileApp, dokkuUser, workTree } from "./harness.ts";
 
 let host: Host;
-const sources: string[] = [];
 
 before(async () => {
   host = await Host.create({ version: "0.31.5" });
 });
 after(async () => {
   await host?.destroy();
-  for (const dir of sources) rmSync(dir, { recursive: true, force: true });
 });
 
-async function source(files: Record<string, string>): Promise<string> {
-  const dir = await workTree(files);
-  sources.push(dir);
-  return dir;
-}
 
 const scalePath = (app: string, key = "scale") => join(host.lib, "config", "ps", app, key);
 
@@ -51,7 +44,7 @@ const pushLines = (text: string) =>
 
 test("0.31.5 push: DOKKU_SCALE in the image is the formation (scale dokku:dokku 0600, can-scale false), one push line, ps:scale refuses with 0.24's text; an image without it hands scaling back", async () => {
   const app = await host.createApp("d31scale");
-  const src = await source(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=2\n" }));
+  const src = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=2\n" }));
   const push = await host.push(app, src);
   assert.equal(push.code, 0, push.stderr);
   const said = pushLines(push.stdout + push.stderr);
@@ -89,7 +82,7 @@ test("0.31.5 push: DOKKU_SCALE in the image is the formation (scale dokku:dokku 
 test("0.31.5 push: DOKKU_SCALE in the image wins over an app.json formation; without DOKKU_SCALE the app.json formation applies and keeps can-scale false", async () => {
   const app = await host.createApp("d31both");
   const appJson = JSON.stringify({ formation: { web: { quantity: 2 }, worker: { quantity: 1 } } });
-  const src = await source(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=2\n", "app.json": appJson }));
+  const src = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=2\n", "app.json": appJson }));
   const push = await host.push(app, src);
   assert.equal(push.code, 0, push.stderr);
   assert.deepEqual(pushLines(push.stdout + push.stderr), [`-----> Scaling ${app} from DOKKU_SCALE in the image: web=1 worker=2`]);
@@ -119,7 +112,7 @@ test("0.31.5 push: DOKKU_SCALE in the image wins over an app.json formation; wit
 test("0.31.5 push: a DOKKU_SCALE at / (WORKDIR elsewhere) is read too, and a bad one fails the push and changes nothing", async () => {
   const app = await host.createApp("d31root");
   const dockerfile = `FROM dokku-ps/busybox:latest\nWORKDIR /srv\nCOPY Procfile /srv/Procfile\nCOPY DOKKU_SCALE /DOKKU_SCALE\nCMD ["sleep", "86400"]\n`;
-  const src = await source(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=0\nworker=1\n" }, dockerfile));
+  const src = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=0\nworker=1\n" }, dockerfile));
   const push = await host.push(app, src);
   assert.equal(push.code, 0, push.stderr);
   assertProperty(app, "scale", "web=0\nworker=1\n");
@@ -135,7 +128,7 @@ test("0.31.5 push: a DOKKU_SCALE at / (WORKDIR elsewhere) is read too, and a bad
 
 test("0.31.5 push: an app whose image never shipped DOKKU_SCALE gets no extra line and nothing in data/ps/<app>/ but core ps's Procfile; after a DOKKU_SCALE is dropped, nothing of it stays there", async () => {
   const app = await host.createApp("d31plain");
-  const src = await source(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER }));
+  const src = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER }));
   const dataPs = () => readdirNames(join(host.lib, "data", "ps", app)).sort();
   for (const round of [1, 2]) {
     const push = await host.push(app, src);

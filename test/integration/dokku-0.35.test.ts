@@ -5,7 +5,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Host, PROCFILE_WEB_WORKER, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
@@ -13,14 +13,12 @@ import { Host, PROCFILE_WEB_WORKER, countByType, deployedContainers, dockerfileA
 export const CONCERNS_DOKKU = "0.35.20";
 
 let host: Host;
-const sources: string[] = [];
 
 before(async () => {
   host = await Host.create({ version: "0.35.20" });
 });
 after(async () => {
   await host?.destroy();
-  for (const dir of sources) rmSync(dir, { recursive: true, force: true });
 });
 
 test("0.35.20: post-release-builder, no pre-deploy; a push stores web=1 worker=0; ps:stop says -----> Stopping", async () => {
@@ -31,7 +29,6 @@ test("0.35.20: post-release-builder, no pre-deploy; a push stores web=1 worker=0
 
   const app = await host.createApp("d35");
   const src = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER }));
-  sources.push(src);
   const push = await host.push(app, src);
   assert.equal(push.code, 0, push.stderr);
   assert.equal(readFileSync(join(host.lib, "config", "ps", app, "scale"), "utf8"), "web=1\nworker=0\n");

@@ -20,7 +20,6 @@ import { DOKKU, Host, REPO, chownTree, cleanEnv, commitFiles, deployedContainers
 export const CONCERNS_DOKKU = "0.31.5";
 
 let host: Host;
-const sources: string[] = [];
 
 /** Places the core ps stand-in as Dokku 0.31+ installs core plugins. */
 function placeCorePs(h: Host): void {
@@ -44,14 +43,8 @@ before(async () => {
 });
 after(async () => {
   await host?.destroy();
-  for (const dir of sources) rmSync(dir, { recursive: true, force: true });
 });
 
-async function source(files: Record<string, string>): Promise<string> {
-  const dir = await workTree(files);
-  sources.push(dir);
-  return dir;
-}
 
 /** The stand-in's call log since `from` (a line count). */
 function calls(from = 0, h: Host = host): string[] {
@@ -148,7 +141,7 @@ test("0.31.5 apps:create: domains disables the app vhost without a global VHOST 
 test("0.31.5 push: trigger order, the formation from ps-current-scale (web first), deploy output as the record's", async () => {
   const app = await host.createApp("p31");
   const from = calls().length;
-  const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n" }));
+  const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n" }));
   const first = await push(app, src);
   assert.equal(first.code, 0, first.lines.join("\n"));
   const running = await deployedContainers(app);
@@ -210,7 +203,7 @@ test("0.31.5 push: trigger order, the formation from ps-current-scale (web first
 
 test("0.31.5 scale-up and redeploy: old slot scheduled for shutdown, renamed aside and back, replaced container stopped", async () => {
   const app = await host.createApp("r31");
-  const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n" }));
+  const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n" }));
   assert.equal((await push(app, src)).code, 0);
   const oldWeb = (await deployedContainers(app))[0]!;
   host.seedFile(join(host.lib, "config", "ps", app, "scale"), "web=1\nworker=2\n", 0o600);
@@ -256,7 +249,7 @@ test("0.31.5 scale-up and redeploy: old slot scheduled for shutdown, renamed asi
 
 test("0.31.5 app.json formation from the pushed source: ps-can-scale false + ps-set-scale <app> true true; without app.json ps-can-scale true", async () => {
   const app = await host.createApp("f31");
-  const src = await source(
+  const src = await workTree(
     dockerfileApp({
       Procfile: "web: sleep 86400\nworker: sleep 86400\n",
       "app.json": JSON.stringify({ formation: { worker: { quantity: 2 }, web: { quantity: 1 }, other: {} } }),
@@ -296,7 +289,7 @@ test("0.31.5 app.json formation from the pushed source: ps-can-scale false + ps-
 
 test("0.31.5 without a Procfile web runs the image CMD; with one, a scaled type missing from it is skipped", async () => {
   const app = await host.createApp("n31");
-  const src = await source(dockerfileApp({}, `FROM dokku-ps/busybox:latest\nCMD ["sleep", "4321"]\n`));
+  const src = await workTree(dockerfileApp({}, `FROM dokku-ps/busybox:latest\nCMD ["sleep", "4321"]\n`));
   const r = await push(app, src);
   assert.equal(r.code, 0, r.lines.join("\n"));
   const web = await deployedContainers(app);
@@ -318,7 +311,7 @@ test("0.31.5 wait-to-retire comes from checks:set (checks-get-property), not DOK
   const prop = await host.dokku("plugin:trigger", "checks-get-property", app, "wait-to-retire");
   assert.equal(prop.stdout, "7\n");
   assert.equal((await host.dokku("checks:report", app, "--checks-global-wait-to-retire")).stdout, "0\n");
-  const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\n" }));
+  const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\n" }));
   assert.equal((await push(app, src)).code, 0);
   const redeploy = await host.dokku("plugin:trigger", "scheduler-deploy", "docker-local", app, "latest", "");
   assert.equal(redeploy.code, 0, redeploy.stderr);
@@ -330,7 +323,7 @@ test("0.31.5 wait-to-retire comes from checks:set (checks-get-property), not DOK
 
 test("0.31.5 config:set restarts through release-and-deploy (pre-deploy again); the deploy trigger schedules without a release", async () => {
   const app = await host.createApp("c31");
-  const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n" }));
+  const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n" }));
   assert.equal((await push(app, src)).code, 0);
   let from = calls().length;
   const set = await host.dokku("config:set", app, "FOO=bar");
@@ -358,7 +351,7 @@ test("0.35.20 (over 0.31.5): pre-release-builder/post-release-builder, pre-deplo
   try {
     placeCorePs(h35);
     const app = await h35.createApp("v35");
-    const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n" }));
+    const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep 86400\n" }));
     const r = await push(app, src, h35);
     assert.equal(r.code, 0, r.lines.join("\n"));
     const web = (await deployedContainers(app))[0]!;
@@ -443,7 +436,7 @@ test("upgrade-host 0.24.10 → 0.31.5: cleanup of exited containers, VERSION, co
 
 test("0.31.5 scheduler-stop stops the running CONTAINER* containers; with true registers them for retiring and removes them", async () => {
   const app = await host.createApp("s31");
-  const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\n" }));
+  const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\n" }));
   assert.equal((await push(app, src)).code, 0);
   const [web] = await deployedContainers(app);
   assert.ok(web?.running);
@@ -461,7 +454,7 @@ test("0.31.5 scheduler-stop stops the running CONTAINER* containers; with true r
 
 test("0.31.5 scheduler-pre-restore: docker's --format/--quiet warning, and no renamed-aside container is removed (the ids never match)", async () => {
   const app = await host.createApp("x31");
-  const src = await source(dockerfileApp({ Procfile: "web: sleep 86400\n" }));
+  const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\n" }));
   assert.equal((await push(app, src)).code, 0);
   assert.equal((await host.dokku("plugin:trigger", "scheduler-deploy", "docker-local", app, "latest", "")).code, 0);
   const aside = (await deployedContainers(app, true)).filter((c) => /\.web\.1\.\d+$/.test(c.name));
@@ -475,7 +468,7 @@ test("0.31.5 scheduler-pre-restore: docker's --format/--quiet warning, and no re
 test("0.31.5 a container that fails its check fails the deploy; it is stopped, recorded as failed and registered for retiring", async () => {
   const app = await host.createApp("k31");
   assert.equal((await host.dokku("config:set", "--no-restart", app, "DOKKU_DEFAULT_CHECKS_WAIT=1")).code, 0);
-  const src = await source(dockerfileApp({ Procfile: "web: sh -c 'exit 3'\n" }));
+  const src = await workTree(dockerfileApp({ Procfile: "web: sh -c 'exit 3'\n" }));
   const r = await push(app, src);
   assert.notEqual(r.code, 0);
   assert.ok(r.lines.includes(" !     Could not start due to 1 failed checks (web.1)"), r.lines.join("\n"));
