@@ -5,6 +5,9 @@ import { ownDescriptor, setPermissions, type Owner } from "./system-user.ts";
 /** The file's text (latin1: one character per byte), or undefined when it does not exist. */
 export function readIfExists(path: string, encoding: "utf8" | "latin1" = "utf8"): string | undefined {
   try {
+    // Most files ps reads are optional, often absent (a report reads a few per
+    // app): a missing one costs a stat, not a thrown error (~4x the time).
+    if (statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
     return readFileSync(path, encoding);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
