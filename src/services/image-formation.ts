@@ -68,21 +68,8 @@ export async function readImageProcfile(
   app: string,
   image: string,
 ): Promise<{ text: string; parse: () => ProcfileEntry[] } | undefined> {
-  let read: Awaited<ReturnType<typeof readImageTexts>>;
-  try {
-    read = await readImageTexts(ctx, app, image);
-  } catch (error) {
-    // Dokku copies nothing out of an image that is not there: no Procfile.
-    if (error instanceof ImageNotFoundError) return undefined;
-    throw error;
-  }
-  try {
-    validateImageTexts(read.texts);
-    read.keep();
-  } catch {
-    // Judged (and reported) by pre-deploy; a bad Procfile fails in parse below.
-  }
-  const text = read.texts.procfileText;
+  // A bad Procfile fails in parse below (pre-deploy judges the rest).
+  const text = (await readImageTextsOfOne(ctx, app, image))?.procfileText;
   return text === undefined ? undefined : { text, parse: () => parseProcfile(text) };
 }
 
@@ -94,6 +81,19 @@ export async function readImageProcfile(
  * readImageProcfile keeps them, when all of them pass.
  */
 export async function readImageScaleFile(ctx: Context, app: string, image: string): Promise<{ formation: Formation; text: string } | undefined> {
+  // Only DOKKU_SCALE is judged here (the Procfile and app.json are the pushed source's on 0.30+).
+  const text = (await readImageTextsOfOne(ctx, app, image))?.scaleText;
+  return text === undefined ? undefined : { formation: parseImageScaleFile(text), text };
+}
+
+/**
+ * The texts of an image for a reader that wants one of them
+ * (readImageProcfile, readImageScaleFile): undefined when the image does not
+ * exist (Dokku copies nothing out of an image that is not there); kept as
+ * readImageProcessFiles keeps them when all pass validation, and otherwise
+ * returned unjudged, the caller checking the one text it uses.
+ */
+async function readImageTextsOfOne(ctx: Context, app: string, image: string): Promise<ImageTexts | undefined> {
   let read: Awaited<ReturnType<typeof readImageTexts>>;
   try {
     read = await readImageTexts(ctx, app, image);
@@ -101,14 +101,13 @@ export async function readImageScaleFile(ctx: Context, app: string, image: strin
     if (error instanceof ImageNotFoundError) return undefined;
     throw error;
   }
-  const text = read.texts.scaleText;
   try {
     validateImageTexts(read.texts);
     read.keep();
   } catch {
-    // Only DOKKU_SCALE is judged here (the Procfile and app.json are the pushed source's on 0.30+).
+    // Not this reader's text, or judged by the caller.
   }
-  return text === undefined ? undefined : { formation: parseImageScaleFile(text), text };
+  return read.texts;
 }
 
 /** The three texts of one image (kept ones when the image ID matches); `keep` records them once they passed validation. */

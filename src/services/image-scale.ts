@@ -4,7 +4,7 @@ import { sortedEntries, type Formation } from "../core/formation.ts";
 import { goBool, serializePropertyList } from "../core/scale-property.ts";
 import { exists, readIfExists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
 import type { Context } from "./context.ts";
-import { CAN_SCALE, SCALE } from "./scale-property.ts";
+import { CAN_SCALE, SCALE, setCanScale } from "./scale-property.ts";
 
 /**
  * DOKKU_SCALE on Dokku 0.30+ (core ps 0.31.5 ignores it): while the image
@@ -91,8 +91,8 @@ export function dropAppJsonRequests(ctx: Context, app: string): void {
 export function mirrorScaleProperty(ctx: Context, app: string, formation: Formation, imageScaleText: string | undefined, imageOwns: boolean): void {
   const text = serializePropertyList(formationLines(formation));
   if (ctx.props.get(app, SCALE) !== text) ctx.props.set(app, SCALE, text);
-  const canScale = String(!imageOwns);
-  if (ctx.props.get(app, CAN_SCALE) === undefined || goBool(ctx.props.get(app, CAN_SCALE)) !== !imageOwns) ctx.props.set(app, CAN_SCALE, canScale);
+  const canScale = ctx.props.get(app, CAN_SCALE);
+  if (canScale === undefined || goBool(canScale) !== !imageOwns) setCanScale(ctx, app, !imageOwns);
   if (imageScaleText !== undefined) writeDokkuScaleMarker(ctx, app, imageScaleText);
   else removeDokkuScaleMarker(ctx, app);
 }

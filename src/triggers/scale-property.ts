@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { DokkuError } from "../core/errors.ts";
-import { MAX_FORMATION_FILE_BYTES } from "../core/formation.ts";
+import { MAX_FORMATION_FILE_BYTES, sortedEntries } from "../core/formation.ts";
 import { InvalidProcfileLine, isValidProcessType, parseProcfile, procfileCommand } from "../core/procfile.ts";
 import { goBool, parseScaleRequest, renderCurrentScale, sourceProcfilePath } from "../core/scale-property.ts";
 import { ensureDir, exists, readIfExists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
@@ -69,8 +69,8 @@ export async function refreshScale(ctx: Context, app: string | undefined, image?
   const name = app as string;
   const found = image === undefined ? undefined : await (await import("../services/image-formation.ts")).readImageScaleFile(ctx, name, image);
   if (found) {
-    const updates = [...found.formation].map(([processType, quantity]) => ({ processType, quantity }));
-    applyScale(ctx, name, updates.sort((a, b) => (a.processType < b.processType ? -1 : 1)), true);
+    const updates = sortedEntries(found.formation).map(([processType, quantity]) => ({ processType, quantity }));
+    applyScale(ctx, name, updates, true);
     setCanScale(ctx, name, false);
     writeDokkuScaleMarker(ctx, name, found.text);
     dropAppJsonRequests(ctx, name);
