@@ -8,9 +8,9 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { Host, PROCFILE_WEB_WORKER, REPO, countByType, deployedContainers, dockerfileApp, dokkuUser, run, workTree } from "./harness.ts";
+import { Host, PROCFILE_WEB_WORKER, REPO, countByType, deployedContainers, dockerfileApp, run, workTree, assertPsProperty } from "./harness.ts";
 
 let host: Host;
 
@@ -24,13 +24,7 @@ after(async () => {
 
 const propertyPath = (app: string, key: string) => join(host.lib, "config", "ps", app, key);
 
-function assertProperty(app: string, key: string, content: string): void {
-  assert.equal(readFileSync(propertyPath(app, key), "utf8"), content, `${app} ${key}`);
-  const st = statSync(propertyPath(app, key));
-  const { uid, gid } = dokkuUser();
-  assert.equal(st.mode & 0o777, 0o600, `${key} mode`);
-  assert.deepEqual([st.uid, st.gid], [uid, gid], `${key} owner`);
-}
+const assertProperty = (app: string, key: string, content: string) => assertPsProperty(host, app, key, content);
 
 test("0.24.10: the formation is mirrored into config/ps/<app>/scale on push and ps:scale, seeded by install, and survives an in-place upgrade to 0.31.5", async () => {
   // An image's DOKKU_SCALE, and a ps:scale of an app without one.

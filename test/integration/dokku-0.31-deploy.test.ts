@@ -7,9 +7,9 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Host, PROCFILE_WEB_WORKER, commitFiles, countByType, deployedContainers, dockerfileApp, dokkuUser, workTree } from "./harness.ts";
+import { Host, PROCFILE_WEB_WORKER, commitFiles, countByType, deployedContainers, dockerfileApp, workTree, assertPsProperty } from "./harness.ts";
 
 // This file concerns Dokku 0.31.5 only: core ps 0.31.5's contract in real pushes.
 export const CONCERNS_DOKKU = "0.31.5";
@@ -26,13 +26,7 @@ after(async () => {
 
 const scalePath = (app: string, key = "scale") => join(host.lib, "config", "ps", app, key);
 
-function assertScaleFile(app: string, key: string, content: string): void {
-  assert.equal(readFileSync(scalePath(app, key), "utf8"), content, key);
-  const st = statSync(scalePath(app, key));
-  const { uid, gid } = dokkuUser();
-  assert.equal(st.mode & 0o777, 0o600, `${key} mode`);
-  assert.deepEqual([st.uid, st.gid], [uid, gid], `${key} owner`);
-}
+const assertScaleFile = (app: string, key: string, content: string) => assertPsProperty(host, app, key, content);
 
 test("0.31.5 push: the first deploy stores web=1 and every other Procfile type at 0 (dokku:dokku 0600), and runs that", async () => {
   const app = await host.createApp("d31first");

@@ -8,9 +8,9 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Host, PROCFILE_WEB_WORKER, commitFiles, countByType, deployedContainers, dockerfileApp, dokkuUser, workTree } from "./harness.ts";
+import { Host, PROCFILE_WEB_WORKER, commitFiles, countByType, deployedContainers, dockerfileApp, dokkuUser, workTree, assertPsProperty } from "./harness.ts";
 
 let host: Host;
 
@@ -22,14 +22,9 @@ after(async () => {
 });
 
 
-const scalePath = (app: string, key = "scale") => join(host.lib, "config", "ps", app, key);
-
 function assertProperty(app: string, key: string, content: string): void {
-  assert.equal(readFileSync(scalePath(app, key), "utf8"), content, key);
-  const st = statSync(scalePath(app, key));
+  assertPsProperty(host, app, key, content);
   const { uid, gid } = dokkuUser();
-  assert.equal(st.mode & 0o777, 0o600, `${key} mode`);
-  assert.deepEqual([st.uid, st.gid], [uid, gid], `${key} owner`);
   const dir = statSync(join(host.lib, "config", "ps", app));
   assert.equal(dir.mode & 0o777, 0o755, "property dir mode");
   assert.deepEqual([dir.uid, dir.gid], [uid, gid], "property dir owner");

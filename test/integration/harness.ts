@@ -3,6 +3,7 @@
  * with the built plugin installed by install.sh, real git pushes and the
  * real Docker engine. Nothing here mocks Docker or git.
  */
+import assert from "node:assert/strict";
 import { execa, type Options } from "execa";
 import { chmodSync, chownSync, cpSync, lchownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -407,3 +408,39 @@ export function dockerfileApp(extra: Record<string, string> = {}, dockerfile?: s
 }
 
 export const PROCFILE_WEB_WORKER = "web: sleep 86400\nworker: sleep 86400\n";
+
+/** A ps property of the host (`config/ps/<app>/<key>`): its text, and 0600 owned by the Dokku user, as Dokku writes it. */
+export function assertPsProperty(host: Host, app: string, key: string, content: string): void {
+  const path = join(host.lib, "config", "ps", app, key);
+  assert.equal(readFileSync(path, "utf8"), content, `${app} ${key}`);
+  const st = statSync(path);
+  const { uid, gid } = dokkuUser();
+  assert.equal(st.mode & 0o777, 0o600, `${app} ${key} mode`);
+  assert.deepEqual([st.uid, st.gid], [uid, gid], `${app} ${key} owner`);
+}
+
+/**
+ * A bin dir whose `node` appends each start's arguments to a log, then runs
+ * the real one (plugin processes run as the dokku user: it runs the wrapper
+ * and appends to the log); `during(fn)`: the ps triggers (and `commands`
+ * calls, as "commands") that started Node while `fn` ran, in start order.
+ */
+export function nodeStartLog(): { binDir: string; during(fn: () => Promise<void>): Promise<string[]> } {
+  const binDir = tempDir("dokku-ps-node-log-");
+  chmodSync(binDir, 0o755);
+  const log = join(binDir, "starts.log");
+  writeFileSync(join(binDir, "node"), `#!/bin/sh\nprintf '%s\\n' "$*" >>'${log}'\nexec '${process.execPath}' "$@"\n`);
+  chmodSync(join(binDir, "node"), 0o755);
+  return {
+    binDir,
+    async during(fn) {
+      writeFileSync(log, "");
+      chmodSync(log, 0o666);
+      await fn();
+      return readFileSync(log, "utf8")
+        .split("\n")
+        .map((line) => /dist\/ps\.cjs (?:trigger|commands) (\S+)/.exec(line)?.[1])
+        .filter((t): t is string => t !== undefined);
+    },
+  };
+}

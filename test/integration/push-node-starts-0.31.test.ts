@@ -14,39 +14,25 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { Host, commitFiles, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
-import { tempDir } from "../temp.ts";
+import { readdirSync } from "node:fs";
+import { Host, commitFiles, countByType, deployedContainers, dockerfileApp, workTree, nodeStartLog } from "./harness.ts";
 import { join } from "node:path";
 
 // This file concerns Dokku 0.31.5 only: 0.30+'s fast paths (0.24's: push-node-starts.test.ts).
 export const CONCERNS_DOKKU = "0.31.5";
 
 let host: Host;
-let log: string;
+const starts = nodeStartLog();
 
 before(async () => {
-  const bin = tempDir("dokku-ps-node-log-");
-  chmodSync(bin, 0o755);
-  log = join(bin, "starts.log");
-  writeFileSync(join(bin, "node"), `#!/bin/sh\nprintf '%s\\n' "$*" >>'${log}'\nexec '${process.execPath}' "$@"\n`);
-  chmodSync(join(bin, "node"), 0o755);
-  host = await Host.create({ binDir: bin, version: CONCERNS_DOKKU });
+  host = await Host.create({ binDir: starts.binDir, version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();
 });
 
-async function nodeTriggersDuring(fn: () => Promise<void>): Promise<string[]> {
-  writeFileSync(log, "");
-  chmodSync(log, 0o666);
-  await fn();
-  return readFileSync(log, "utf8")
-    .split("\n")
-    .map((line) => /dist\/ps\.cjs (?:trigger|commands) (\S+)/.exec(line)?.[1])
-    .filter((t): t is string => t !== undefined)
-    .sort();
-}
+/** The ps triggers (and `commands` calls) that started Node while `fn` ran, sorted. */
+const nodeTriggersDuring = async (fn: () => Promise<void>): Promise<string[]> => (await starts.during(fn)).sort();
 
 const WRITERS = ["core-post-extract", "pre-deploy", "ps-can-scale"];
 

@@ -9,40 +9,25 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Host, commitFiles, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
-import { tempDir } from "../temp.ts";
+import { Host, commitFiles, countByType, deployedContainers, dockerfileApp, workTree, nodeStartLog } from "./harness.ts";
 
 // This file concerns Dokku 0.24.10 only: the shell fast paths of 0.24's push triggers and DOKKU_SCALE validation (0.31.5: push-node-starts-0.31.test.ts).
 export const CONCERNS_DOKKU = "0.24.10";
 
 let host: Host;
-let log: string;
+const starts = nodeStartLog();
 
 before(async () => {
-  const bin = tempDir("dokku-ps-node-log-");
-  // Plugin processes run as the dokku user: it runs the wrapper and appends to the log.
-  chmodSync(bin, 0o755);
-  log = join(bin, "starts.log");
-  writeFileSync(join(bin, "node"), `#!/bin/sh\nprintf '%s\\n' "$*" >>'${log}'\nexec '${process.execPath}' "$@"\n`);
-  chmodSync(join(bin, "node"), 0o755);
-  host = await Host.create({ binDir: bin, version: CONCERNS_DOKKU });
+  host = await Host.create({ binDir: starts.binDir, version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();
 });
 
 /** The ps triggers (and `commands` calls, as "commands") that started Node while `fn` ran. */
-async function nodeTriggersDuring(fn: () => Promise<void>): Promise<string[]> {
-  writeFileSync(log, "");
-  chmodSync(log, 0o666);
-  await fn();
-  return readFileSync(log, "utf8")
-    .split("\n")
-    .map((line) => /dist\/ps\.cjs (?:trigger|commands) (\S+)/.exec(line)?.[1])
-    .filter((t): t is string => t !== undefined);
-}
+const nodeTriggersDuring = (fn: () => Promise<void>): Promise<string[]> => starts.during(fn);
 
 test("a push that keeps Procfile, DOKKU_SCALE and app.json starts Node once (pre-deploy)", async () => {
   const app = await host.createApp("starts");
