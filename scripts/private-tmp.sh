@@ -36,12 +36,30 @@ cleanup() { rm -rf "$dir"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# A checkout under /tmp (`git clone … /tmp/fresh`) would vanish under the
+# private /tmp: it is bind-mounted at the same path inside it first (the run
+# sees its own files where they are), and the mount point, empty once the
+# namespace is gone, is removed before the check.
+repo=$(cd "$(dirname "$0")/.." && pwd -P)
+export DOKKU_PS_REPO_IN_TMP=
+[[ "$repo" != /tmp/* ]] || DOKKU_PS_REPO_IN_TMP=${repo#/tmp/}
+
 export DOKKU_PS_PRIVATE_TMP="$dir"
 if unshare --mount --propagation private true 2>/dev/null; then
   # The dir as this run's /tmp; TMPDIR unset so that everything uses /tmp.
   env -u TMPDIR unshare --mount --propagation private \
-    bash -c 'mount --bind "$DOKKU_PS_PRIVATE_TMP" /tmp && exec "$@"' private-tmp "$@"
+    bash -c 'if [[ -n "$DOKKU_PS_REPO_IN_TMP" ]]; then
+        mkdir -p "$DOKKU_PS_PRIVATE_TMP/$DOKKU_PS_REPO_IN_TMP" &&
+          mount --bind "/tmp/$DOKKU_PS_REPO_IN_TMP" "$DOKKU_PS_PRIVATE_TMP/$DOKKU_PS_REPO_IN_TMP" || exit 1
+      fi
+      mount --rbind "$DOKKU_PS_PRIVATE_TMP" /tmp && exec "$@"' private-tmp "$@"
   rc=$?
+  # The checkout's mount point and the dirs made for it, if nothing else is in them.
+  rel=$DOKKU_PS_REPO_IN_TMP
+  while [[ -n "$rel" && "$rel" != . ]]; do
+    rmdir "$dir/$rel" 2>/dev/null || break
+    rel=$(dirname "$rel")
+  done
 else
   echo "private-tmp: cannot make a mount namespace here (not root?): only TMPDIR=$dir is checked, not /tmp" >&2
   TMPDIR="$dir" "$@"

@@ -7,7 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -58,5 +58,29 @@ test("what other processes put in the shared /tmp meanwhile is not counted", { s
     assert.ok(existsSync(theirs), "and leaves it alone");
   } finally {
     rmSync(theirs, { force: true });
+  }
+});
+
+test("a checkout under /tmp stays where it is inside the run, and its mount point is no leftover", { skip: process.getuid?.() !== 0 ? "needs a mount namespace (root)" : false }, async () => {
+  // A clone in /tmp, as `git clone … /tmp/fresh` makes one: the wrapper's own repo dir.
+  const top = join(tmpdir(), `dokku-ps-clone-${process.pid}`);
+  const repo = join(top, "fresh");
+  try {
+    mkdirSync(join(repo, "scripts"), { recursive: true });
+    copyFileSync(WRAPPER, join(repo, "scripts", "private-tmp.sh"));
+    writeFileSync(join(repo, "marker"), "the checkout\n");
+    const inside = (script: string) => execa("bash", [join(repo, "scripts", "private-tmp.sh"), "bash", "-c", script], { reject: false, stdin: "ignore" });
+    const r = await inside(`cat ${repo}/marker && ls -A /tmp && touch ${repo}/written`);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout, `the checkout\n${top.slice("/tmp/".length)}`, "the checkout readable at its path; nothing else in the private /tmp");
+    assert.equal(r.stderr, "");
+    assert.ok(existsSync(join(repo, "written")), "written into the checkout itself");
+    // Something left beside the checkout inside the run is still a leftover.
+    const left = await inside(`touch ${top}/beside`);
+    assert.equal(left.exitCode, 1);
+    assert.match(left.stderr, new RegExp(`/tmp/${top.slice("/tmp/".length)} \\(\\d+ entries, owner root\\)`));
+    assert.ok(!existsSync(join(top, "beside")), "and it was in the run's /tmp, not beside the real checkout");
+  } finally {
+    rmSync(top, { recursive: true, force: true });
   }
 });
