@@ -17,7 +17,11 @@ export function docker(): Promise<Dockerode> {
     // with net.isIP("localhost"), whose first call compiles a large IPv6
     // regular expression (~17 ms of a trigger's CPU on a small host).
     const modem = d.modem as { socketPath?: unknown; agent?: unknown };
-    // (docker-modem's socketPath: a path, or a function that finds the default socket.)
+    // docker-modem's socketPath is a path, or (no DOCKER_HOST, or a bare unix://)
+    // a function that prefers the caller's $HOME/.docker/run/docker.sock, found
+    // by an fs.access that delays every first request. The docker CLI Dokku
+    // runs uses /var/run/docker.sock there, whoever calls: so do we.
+    if (typeof modem.socketPath === "function") modem.socketPath = "/var/run/docker.sock";
     if (modem.socketPath && modem.agent === undefined) modem.agent = new Agent({ servername: "" } as ConstructorParameters<typeof Agent>[0]);
     return d;
   });

@@ -20,12 +20,23 @@ import { effectiveRestartPolicy, globalRestartPolicy } from "../services/restart
 import { appProcfilePath, canScale, computedProcfilePath, globalProcfilePath } from "../services/scale-property.ts";
 import type { ParsedArgs } from "../cli-args.ts";
 
+type States = ReadonlyMap<string, string>;
+
+/**
+ * A row's value, or how it follows from the container states (processes,
+ * running, status rows): the engine's answer is the last thing a report
+ * needs, so everything else is read while it comes.
+ */
+type Row = string | ((states: States) => string);
+
 /** A report row whose value is computed only if it is shown. */
 interface LazyField {
   readonly flag: string;
   readonly extra?: boolean;
-  readonly value: () => Promise<string> | string;
+  readonly value: () => Promise<Row> | Row;
 }
+
+const valueOf = (row: Row, states: States): string => (typeof row === "string" ? row : row(states));
 
 const STOP_TIMEOUT = "stop-timeout-seconds";
 
@@ -39,7 +50,7 @@ export async function reportCommand(ctx: Context, args: ParsedArgs): Promise<voi
   const format = args.string("format") ?? "stdout";
   const appArg = args.positionals[0];
   // The engine's answer is asked for first, so it comes while the apps' files are read.
-  const states = needsEngine(infoFlag) ? (await import("../services/container-states.ts")).startContainerStates() : undefined;
+  const states = needsEngine(infoFlag) ? await (await import("../services/container-states.ts")).startContainerStates() : undefined;
   let apps: string[];
   if (appArg === undefined || appArg === "") {
     apps = listApps(ctx);
@@ -51,13 +62,17 @@ export async function reportCommand(ctx: Context, args: ParsedArgs): Promise<voi
   verifyApp(ctx, apps[0]);
   assertFormatWithFlag(format, infoFlag);
 
-  const known = states ? await statesFor(ctx, apps, states) : new Map<string, string>();
+  // Each app's files are read (and its triggers run) while the engine answers.
+  const known = states ? statesFor(ctx, apps, states) : Promise.resolve(new Map<string, string>());
+  known.catch(() => undefined); // awaited below
   // Per-app work (a scheduler-app-status trigger for apps on other schedulers) runs a few at a time;
   // output stays in app order and stops at the first failing app.
   const pending = apps.map((app) => () => renderApp(ctx, app, infoFlag, format, known));
   const results = await runLimited(pending, 4);
+  // An unreachable engine fails the report (one line, exit 1) before any app's block is printed.
+  const containerStates = await known;
   for (const result of results) {
-    if (result.ok) log.out(result.text);
+    if (result.ok) log.out(result.value(containerStates));
     else throw result.error;
   }
 }
@@ -66,45 +81,62 @@ export async function reportCommand(ctx: Context, args: ParsedArgs): Promise<voi
 export async function reportTrigger(ctx: Context, [app]: string[]): Promise<void> {
   const name = verifyApp(ctx, app);
   const states = await statesFor(ctx, [name]);
-  log.out(await renderApp(ctx, name, undefined, "stdout", states));
+  log.out((await renderApp(ctx, name, undefined, "stdout", Promise.resolve(states)))(states));
 }
 
+/**
+ * One app's block (or info flag value), finished once the container states
+ * are known. `engine` is the engine's answer: what runs a trigger or writes
+ * (the deployed cache) waits for it, so an unreachable engine fails the
+ * report with nothing run or written, as when it was asked first.
+ */
 async function renderApp(
   ctx: Context,
   app: string,
   infoFlag: string | undefined,
   format: string,
-  states: Map<string, string>,
-): Promise<string> {
+  engine: Promise<unknown>,
+): Promise<(states: States) => string> {
   verifyApp(ctx, app);
-  const fields = appFields(ctx, app, infoFlag, states);
+  const fields = appFields(ctx, app, infoFlag, engine);
   if (infoFlag !== undefined) {
     const names = fields.map((f) => ({ flag: f.flag, value: "" }));
     reportValue(names, infoFlag); // throws Dokku's "Invalid flag passed" listing every flag
     const field = fields.find((f) => f.flag === infoFlag) as LazyField;
-    return `${await field.value()}\n`;
+    const row = await field.value();
+    return (states) => `${valueOf(row, states)}\n`;
   }
   // The stdout block shows Dokku 0.24's rows only: the extra fields are not even computed.
   const shown = format === "json" ? fields : fields.filter((f) => !f.extra);
-  const resolved: ReportField[] = await Promise.all(
-    shown.map(async (f) => ({ flag: f.flag, value: await f.value(), ...(f.extra ? { extra: true } : {}) })),
-  );
-  if (format === "json") return `${renderReportJson(resolved)}\n`;
-  return renderReport(app, resolved, isQuiet());
+  const rows = await Promise.all(shown.map((f) => f.value()));
+  return (states) => {
+    const resolved: ReportField[] = shown.map((f, i) => ({ flag: f.flag, value: valueOf(rows[i] as Row, states), ...(f.extra ? { extra: true } : {}) }));
+    if (format === "json") return `${renderReportJson(resolved)}\n`;
+    return renderReport(app, resolved, isQuiet());
+  };
 }
 
-function appFields(ctx: Context, app: string, infoFlag: string | undefined, states: Map<string, string>): LazyField[] {
-  let status: Promise<{ processes: string; running: string }> | undefined;
-  const appStatus = () => (status ??= appStatusOf(ctx, app, states));
-  const values: Record<string, () => Promise<string> | string> = {
-    "--deployed": async () => String(await isDeployed(ctx, app)),
-    "--processes": async () => (await appStatus()).processes,
+function appFields(ctx: Context, app: string, infoFlag: string | undefined, engine: Promise<unknown>): LazyField[] {
+  let status: Promise<(states: States) => AppStatus> | undefined;
+  const appStatus = () => (status ??= appStatusOf(ctx, app, engine));
+  const values: Record<string, () => Promise<Row> | Row> = {
+    "--deployed": async () => {
+      await engine;
+      return String(await isDeployed(ctx, app));
+    },
+    "--processes": async () => {
+      const of = await appStatus();
+      return (states) => of(states).processes;
+    },
     "--ps-can-scale": () =>
       String(ctx.contract.formationStore === "scale-property" ? canScale(ctx, app) : !imageOwnsFormation(ctx, app)),
     "--ps-restart-policy": () => effectiveRestartPolicy(ctx, app),
     "--restore": () =>
       restoreValue(ctx.config.appEnv(app).get("DOKKU_APP_RESTORE"), ctx.props.get(app, "restore"), ctx.props.get(GLOBAL_APP, "restore")),
-    "--running": async () => (await appStatus()).running,
+    "--running": async () => {
+      const of = await appStatus();
+      return (states) => of(states).running;
+    },
     "--ps-computed-procfile-path": () => computedProcfilePath(ctx, app),
     "--ps-global-procfile-path": () => globalProcfilePath(ctx),
     "--ps-procfile-path": () => appProcfilePath(ctx, app),
@@ -124,7 +156,7 @@ function appFields(ctx: Context, app: string, infoFlag: string | undefined, stat
   ];
   if (wantsStatusRows(infoFlag)) {
     for (const slot of statusSlots(ctx, app)) {
-      fields.push({ flag: `--status-${slot.processType}.${slot.index}`, value: () => statusValue(states.get(slot.id), slot.id) });
+      fields.push({ flag: `--status-${slot.processType}.${slot.index}`, value: () => (states: States) => statusValue(states.get(slot.id), slot.id) });
     }
   }
   return fields;
@@ -158,23 +190,31 @@ function needsEngine(infoFlag: string | undefined): boolean {
   return infoFlag === undefined || infoFlag === "--processes" || infoFlag === "--running" || wantsStatusRows(infoFlag);
 }
 
+interface AppStatus {
+  readonly processes: string;
+  readonly running: string;
+}
+
 /**
  * Processes / Running. For docker-local apps they follow from the CONTAINER
  * files and the states of the one engine query (what docker-local's
  * scheduler-app-status computes, without a docker inspect per app); any
  * other scheduler is asked through its scheduler-app-status trigger.
  */
-async function appStatusOf(ctx: Context, app: string, states: Map<string, string>): Promise<{ processes: string; running: string }> {
+async function appStatusOf(ctx: Context, app: string, engine: Promise<unknown>): Promise<(states: States) => AppStatus> {
   const scheduler = schedulerOf(ctx, app);
   if (scheduler === "docker-local") {
     const slots = slotsOf(ctx, app);
-    const running = slots.filter((slot) => states.get(slot.id) === "running").length;
-    const state = slots.length === 0 || running === 0 ? "false" : running === slots.length ? "true" : "mixed";
-    return { processes: String(slots.length), running: state };
+    return (states) => {
+      const running = slots.filter((slot) => states.get(slot.id) === "running").length;
+      const state = slots.length === 0 || running === 0 ? "false" : running === slots.length ? "true" : "mixed";
+      return { processes: String(slots.length), running: state };
+    };
   }
+  await engine;
   const out = await triggerOutput("scheduler-app-status", [scheduler, app]);
-  if (out.exitCode !== 0) return { processes: "-1", running: "" };
-  return parseAppStatus(out.stdout);
+  const status = out.exitCode !== 0 ? { processes: "-1", running: "" } : parseAppStatus(out.stdout);
+  return () => status;
 }
 
 /** Container states of every listed app's CONTAINER files, in one engine query. */
@@ -188,16 +228,16 @@ async function statesFor(ctx: Context, apps: readonly string[], started?: (ids: 
   return containerStates(ids);
 }
 
-type Outcome = { ok: true; text: string } | { ok: false; error: unknown };
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
-async function runLimited(jobs: ReadonlyArray<() => Promise<string>>, limit: number): Promise<Outcome[]> {
-  const results: Outcome[] = new Array(jobs.length);
+async function runLimited<T>(jobs: ReadonlyArray<() => Promise<T>>, limit: number): Promise<Array<Outcome<T>>> {
+  const results: Array<Outcome<T>> = new Array(jobs.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const i = next++;
       try {
-        results[i] = { ok: true, text: await (jobs[i] as () => Promise<string>)() };
+        results[i] = { ok: true, value: await (jobs[i] as () => Promise<T>)() };
       } catch (error) {
         results[i] = { ok: false, error };
       }

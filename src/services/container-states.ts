@@ -1,4 +1,4 @@
-import { withEngine } from "../adapters/docker.ts";
+import { docker, withEngine } from "../adapters/docker.ts";
 
 /**
  * `.State.Status` of many containers with as few engine round trips as
@@ -39,9 +39,14 @@ const listLabelled = (): Promise<ContainerList> => withEngine((d) => d.listConta
  * surfaces only if the states are asked for (no app with containers asks
  * nothing of the engine, as containerStates).
  */
-export function startContainerStates(): (ids: readonly string[]) => Promise<Map<string, string>> {
+export async function startContainerStates(): Promise<(ids: readonly string[]) => Promise<Map<string, string>>> {
+  // dockerode is loaded first, so the query is sent before the caller reads
+  // anything (a lazy import alone would run after the caller's synchronous reads).
+  await docker().catch(() => undefined);
   const labelled = listLabelled();
   labelled.catch(() => undefined);
+  // One turn of the event loop: the socket connects and the request is written.
+  await new Promise((resolve) => setImmediate(resolve));
   return (ids) => containerStates(ids, labelled);
 }
 

@@ -9,6 +9,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { BASE_IMAGE, Host, PROCFILE_WEB_WORKER, countByType, deployedContainers, dockerfileApp, requireEngine, workTree } from "../harness.ts";
@@ -67,14 +68,17 @@ test("engine down: ps:scale, ps:report, ps:restart print one clear line, exit 1,
     const onMain = await mainDocker("ps", "-aq", "--filter", `label=com.dokku.app-name=${app}`);
     assert.equal(String(onMain.stdout).trim(), "", `${app} has no container on the machine's engine`);
   }
-  const [app] = apps as [string, string];
+  const [app, uncached] = apps as [string, string];
+  // An app whose deployed state is not cached: a report would ask the
+  // scheduler and cache its answer, which with the engine down must not happen.
+  rmSync(join(h.lib, "config", "common", uncached, "deployed"));
   const state = () => treeHash(h.home, join(h.lib, "config"), join(h.lib, "data"));
 
   const pid = e.pid;
   await e.stop();
   assert.equal(e.pid, undefined, `dockerd ${pid} is gone`);
   try {
-    for (const args of [["ps:scale", app, "worker=2"], ["ps:report", app], ["ps:restart", app]]) {
+    for (const args of [["ps:scale", app, "worker=2"], ["ps:report", app], ["ps:report"], ["ps:restart", app]]) {
       const before = state();
       const r = await h.dokku(...args);
       assert.equal(r.code, 1, `${args.join(" ")} exit code`);
@@ -83,6 +87,7 @@ test("engine down: ps:scale, ps:report, ps:restart print one clear line, exit 1,
       // It names the engine it was pointed at: the private one.
       assert.ok((lines[0] as string).startsWith(` !     Docker engine is not reachable at ${e.host} (`), lines[0]);
       assert.equal(state(), before, `${args.join(" ")} wrote nothing`);
+      if (args[0] === "ps:report") assert.equal(r.stdout, "", `${args.join(" ")} printed no block (nor "Setting deployed")`);
     }
     // The machine's engine was never down: the same container, still running.
     assert.equal(await mainEngineStatus(), mainBefore);
