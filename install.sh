@@ -160,6 +160,9 @@ if [[ -f "$SRC/REVISION" ]]; then
 else
   git -C "$SRC" rev-parse HEAD >"$STAGE/$MARKER" 2>/dev/null || echo "unknown" >"$STAGE/$MARKER"
 fi
+# The V8 code cache of each command and trigger (src/core/code-cache.ts):
+# written by the Dokku user as they first run, gone with the plugin dir.
+mkdir "$STAGE/code-cache"
 chmod -R u+rwX,go+rX,go-w "$STAGE"
 [[ -z "$OWNER" ]] || chown -R "$OWNER" "$STAGE"
 

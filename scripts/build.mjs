@@ -1,6 +1,8 @@
 // Bundles the plugin into dist/ so the installed plugin needs no
 // node_modules, only Node >= 18:
-//   dist/ps.cjs            all of our code (+ minimist) in ONE CommonJS file:
+//   dist/ps.cjs            the entry every executable runs: a few lines that set
+//                          up the V8 code cache (src/launch.ts), then load
+//   dist/main.cjs          all of our code (+ minimist) in ONE CommonJS file:
 //                          the cheapest thing for Node to load at every trigger
 //   dist/vendor/<dep>.cjs  each heavy dependency (dockerode, execa, tar-stream,
 //                          simple-git, p-queue) on its own, CommonJS too, loaded
@@ -8,7 +10,8 @@
 // Everything is CommonJS because the first ES module a process loads costs
 // ~15-30 ms of loader start-up (measured: dockerode 52 ms as ESM, 36 ms as CJS).
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 
 const VENDOR = ["dockerode", "execa", "tar-stream", "simple-git", "p-queue"];
 // Whitespace and syntax minified (less for V8 to parse at every trigger); names
@@ -31,7 +34,7 @@ const vendorAsExternal = {
 };
 await build({
   ...common,
-  entryPoints: { ps: "src/entry.ts" },
+  entryPoints: { main: "src/entry.ts" },
   outdir: "dist",
   format: "cjs",
   outExtension: { ".js": ".cjs" },
@@ -78,6 +81,22 @@ await build({
   outExtension: { ".js": ".cjs" },
   plugins: [stubUnused],
   external: ["cpu-features", "*.node"],
+});
+
+// The entry, last: it carries the bundles' hash, the build id its code cache
+// files are named by (src/core/code-cache.ts), so a rebuilt bundle never meets
+// an old cache.
+const bundles = ["dist/main.cjs", ...readdirSync("dist/vendor").sort().map((f) => `dist/vendor/${f}`)];
+const hash = createHash("sha256");
+for (const file of bundles) hash.update(file).update("\0").update(readFileSync(file)).update("\0");
+await build({
+  ...common,
+  entryPoints: { ps: "src/launch.ts" },
+  outdir: "dist",
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  external: ["./main.cjs"],
+  define: { DOKKU_PS_BUILD: JSON.stringify(hash.digest("hex").slice(0, 16)) },
 });
 
 // The shell fast paths the trigger shims source (scripts/shim-fast.sh).

@@ -5,7 +5,7 @@
 //   dokku-ps-<version>/
 //     install.sh  README.md  LICENSE  plugin.toml (version = <version>)  REVISION
 //     commands    subcommands/<name>    triggers/<name>
-//     dist/ps.cjs  dist/vendor/*.cjs  dist/fast-paths.sh   (the bundle: no node_modules)
+//     dist/ps.cjs  dist/main.cjs  dist/vendor/*.cjs  dist/fast-paths.sh   (the bundle: no node_modules)
 //
 // `node scripts/release.mjs [--out <dir>]` packs the dist/ already built
 // (the release test writes into a temp dir of its own).

@@ -312,8 +312,13 @@ describe("install.sh on a host seeded like a real Dokku 0.24.10 host", () => {
     assert.deepEqual(changed(before, snapshot(...dataTrees())), []);
     assert.deepEqual(changed(snapshot(...dataTrees()), before), []);
     // Only the plugin's own copy is new; its owners and modes are the same.
+    // Its code cache starts empty again (written by the commands run since).
     const again = snapshot(available());
-    const strip = (m: Map<string, Entry>) => [...m].map(([p, e]) => `${p} ${e.kind} ${e.uid}:${e.gid} ${e.mode.toString(8)}`);
+    const cached = join(available(), "code-cache") + "/";
+    const strip = (m: Map<string, Entry>) =>
+      [...m].filter(([p]) => !p.startsWith(cached)).map(([p, e]) => `${p} ${e.kind} ${e.uid}:${e.gid} ${e.mode.toString(8)}`);
+    assert.ok([...plugin.keys()].some((p) => p.startsWith(cached)), "the commands before wrote their code cache");
+    assert.deepEqual([...again.keys()].filter((p) => p.startsWith(cached)), [], "a new install starts with none");
     assert.deepEqual(strip(again), strip(plugin));
   });
 

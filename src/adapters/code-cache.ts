@@ -1,0 +1,86 @@
+import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import Module, { createRequire } from "node:module";
+import { basename, dirname, join, sep } from "node:path";
+import { Script } from "node:vm";
+import { codeCacheFileName, codeCacheKey, codeCacheUsable, type CodeCacheDirFacts } from "../core/code-cache.ts";
+
+type LoadExtension = (module: NodeJS.Module, filename: string) => void;
+type CompiledWrapper = (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string) => void;
+
+/**
+ * Makes `require` of the bundles in `distDir` (dist/main.cjs, dist/vendor/*)
+ * compile through V8's code cache of this command or trigger (see
+ * src/core/code-cache.ts): read from `<plugin>/code-cache/` if there, and
+ * written there when this process exits if it was missing or refused (an
+ * upgraded Node). Without a usable dir nothing changes: Node loads them as
+ * always. Modules are still loaded by Node's loader (require.cache, hooks);
+ * only their compilation is ours.
+ */
+export function useCodeCache(distDir: string, build: string, argv: readonly string[]): void {
+  const key = codeCacheKey(argv);
+  if (key === undefined) return;
+  const dir = join(distDir, "..", "code-cache");
+  if (!codeCacheUsable(dirFacts(dir), process.geteuid?.())) return;
+
+  const extensions = (Module as unknown as { _extensions: Record<string, LoadExtension> })._extensions;
+  // `.cjs` files have no handler of their own: Node uses the `.js` one.
+  const plain = extensions[".cjs"] ?? (extensions[".js"] as LoadExtension);
+  const toWrite: Array<{ script: Script; file: string }> = [];
+  extensions[".cjs"] = function compileWithCodeCache(module, filename) {
+    if (!filename.startsWith(distDir + sep)) return plain(module, filename);
+    const file = join(dir, codeCacheFileName(build, process.version, process.arch, key, basename(filename)));
+    const cachedData = readIfThere(file);
+    // The wrapper Node puts around a CommonJS module, so the code sees the same five names.
+    const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(filename, "utf8")}\n})`;
+    const script = new Script(source, { filename, ...(cachedData ? { cachedData } : {}) });
+    if (cachedData === undefined || script.cachedDataRejected) toWrite.push({ script, file });
+    const wrapper = script.runInThisContext() as CompiledWrapper;
+    wrapper.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
+  };
+  // At exit the scripts hold every function this run compiled: that is the cache.
+  process.on("exit", () => {
+    for (const { script, file } of toWrite) writeAtomically(file, script.createCachedData());
+  });
+}
+
+function dirFacts(dir: string): CodeCacheDirFacts | undefined {
+  try {
+    const st = lstatSync(dir);
+    return { isDirectory: st.isDirectory(), isSymbolicLink: st.isSymbolicLink(), uid: st.uid, mode: st.mode };
+  } catch {
+    return undefined;
+  }
+}
+
+function readIfThere(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A cache is whole or absent (tmp file, fsync, rename): concurrent triggers
+ * write the same file, and a torn one must never be handed to V8. Any fault
+ * (full disk, a read-only dir) only means no cache next time.
+ */
+function writeAtomically(file: string, data: Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(tmp, "wx", 0o644);
+    try {
+      for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // (never created)
+    }
+  }
+}
