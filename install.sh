@@ -162,7 +162,7 @@ else
 fi
 # The V8 code cache of each command and trigger (src/core/code-cache.ts):
 # written by the Dokku user as they first run, gone with the plugin dir.
-mkdir "$STAGE/code-cache"
+rm -rf "$STAGE/dist/code-cache" && mkdir "$STAGE/dist/code-cache"
 chmod -R u+rwX,go+rX,go-w "$STAGE"
 [[ -z "$OWNER" ]] || chown -R "$OWNER" "$STAGE"
 

@@ -10,7 +10,7 @@ type CompiledWrapper = (exports: unknown, require: NodeJS.Require, module: NodeJ
 /**
  * Makes `require` of the bundles in `distDir` (dist/main.cjs, dist/vendor/*)
  * compile through V8's code cache of this command or trigger (see
- * src/core/code-cache.ts): read from `<plugin>/code-cache/` if there, and
+ * src/core/code-cache.ts): read from `<plugin>/dist/code-cache/` if there, and
  * written there when this process exits if it was missing or refused (an
  * upgraded Node). Without a usable dir nothing changes: Node loads them as
  * always. Modules are still loaded by Node's loader (require.cache, hooks);
@@ -19,7 +19,7 @@ type CompiledWrapper = (exports: unknown, require: NodeJS.Require, module: NodeJ
 export function useCodeCache(distDir: string, build: string, argv: readonly string[]): void {
   const key = codeCacheKey(argv);
   if (key === undefined) return;
-  const dir = join(distDir, "..", "code-cache");
+  const dir = join(distDir, "code-cache");
   if (!codeCacheUsable(dirFacts(dir), process.geteuid?.())) return;
 
   const extensions = (Module as unknown as { _extensions: Record<string, LoadExtension> })._extensions;

@@ -3,7 +3,7 @@
  * the I/O). Every command and trigger is a new Node process that compiles
  * dist/main.cjs (and dockerode for the engine) again: ~10 ms of a ~35 ms
  * ps:report. The bytecode a run compiled is kept per command or trigger, in
- * the installed plugin's `code-cache/` dir, and handed back to V8 next time.
+ * the installed plugin's `dist/code-cache/` dir, and handed back to V8 next time.
  */
 
 /** What the adapter found at the cache dir (lstat). */

@@ -21,7 +21,7 @@ before(async () => {
   host = await Host.create();
   app = await host.createApp("cc");
   plugin = join(host.lib, "plugins", "enabled", "ps");
-  cacheDir = join(plugin, "code-cache");
+  cacheDir = join(plugin, "dist", "code-cache");
 });
 after(async () => {
   await host?.destroy();

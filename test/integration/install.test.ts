@@ -314,7 +314,7 @@ describe("install.sh on a host seeded like a real Dokku 0.24.10 host", () => {
     // Only the plugin's own copy is new; its owners and modes are the same.
     // Its code cache starts empty again (written by the commands run since).
     const again = snapshot(available());
-    const cached = join(available(), "code-cache") + "/";
+    const cached = join(available(), "dist", "code-cache") + "/";
     const strip = (m: Map<string, Entry>) =>
       [...m].filter(([p]) => !p.startsWith(cached)).map(([p, e]) => `${p} ${e.kind} ${e.uid}:${e.gid} ${e.mode.toString(8)}`);
     assert.ok([...plugin.keys()].some((p) => p.startsWith(cached)), "the commands before wrote their code cache");
