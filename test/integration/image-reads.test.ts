@@ -31,12 +31,20 @@ after(async () => {
  * them, and containers still there afterwards.
  */
 async function extractionContainersDuring(app: string, fn: () => Promise<void>): Promise<{ created: number; archives: number; left: number }> {
+  // Whole seconds for the query, then the events' own nanosecond times: an
+  // event of the step before (a push just done) is not this step's.
+  const startNs = BigInt(Date.now()) * 1_000_000n;
   const since = Math.floor(Date.now() / 1000) - 1;
   await fn();
   const until = Math.floor(Date.now() / 1000) + 1;
   const filters = ["--filter", "type=container", "--filter", "label=com.dokku.container-type=ps-extract", "--filter", `label=com.dokku.app-name=${app}`];
-  const events = await execa("docker", ["events", "--since", String(since), "--until", String(until), ...filters, "--format", "{{.Action}}"]);
-  const actions = String(events.stdout).split("\n").filter(Boolean);
+  const events = await execa("docker", ["events", "--since", String(since), "--until", String(until), ...filters, "--format", "{{.TimeNano}} {{.Action}}"]);
+  const actions = String(events.stdout)
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split(" ") as [string, string])
+    .filter(([time]) => BigInt(time) >= startNs)
+    .map(([, action]) => action);
   const left = await execa("docker", ["ps", "-aq", "--filter", "label=com.dokku.container-type=ps-extract", "--filter", `label=com.dokku.app-name=${app}`]);
   return {
     created: actions.filter((a) => a === "create").length,
