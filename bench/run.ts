@@ -14,7 +14,7 @@
  *
  * Fewer repetitions, for checking the code paths on a busy machine (the
  * lines then say "reduced"; not figures to quote):
- *   BENCH_P1_RUNS (21)  BENCH_P2_RUNS (11)  BENCH_P3_RUNS (5)
+ *   BENCH_P1_RUNS (21)  BENCH_P2_RUNS (11)  BENCH_P3_RUNS (9)
  *   BENCH_P4_RUNS (1)   BENCH_P4_APPS (20)  BENCH_P4_CHECKS_WAIT (10, s)
  *   BENCH_P5_RUNS (11)
  * BENCH_P2_0_31=probe|run|skip: P2 on a 0.31.5 host (see benchExtraction).
@@ -403,7 +403,7 @@ async function benchReport(): Promise<void> {
   };
   const ours = () => timeRun(DOKKU, ["ps:report"], env);
   ours();
-  const runs = count("BENCH_P3_RUNS", 5);
+  const runs = count("BENCH_P3_RUNS", 9);
   const base: number[] = [];
   const mine: number[] = [];
   for (let i = 0; i < runs; i++) {
