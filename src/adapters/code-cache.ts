@@ -22,9 +22,13 @@ export function useCodeCache(distDir: string, build: string, argv: readonly stri
   const dir = join(distDir, "code-cache");
   if (!codeCacheUsable(dirFacts(dir), process.geteuid?.())) return;
 
-  const extensions = (Module as unknown as { _extensions: Record<string, LoadExtension> })._extensions;
+  // Node 18 and 20 have no public way to hand V8 a code cache for a required
+  // file (module.enableCompileCache is Node 22's), so the `.cjs` loader is
+  // wrapped, for our own files only. A Node without it loads them as always.
+  const extensions = (Module as unknown as { _extensions?: Record<string, LoadExtension> })._extensions;
   // `.cjs` files have no handler of their own: Node uses the `.js` one.
-  const plain = extensions[".cjs"] ?? (extensions[".js"] as LoadExtension);
+  const plain = extensions?.[".cjs"] ?? extensions?.[".js"];
+  if (extensions === undefined || typeof plain !== "function") return;
   const toWrite: Array<{ script: Script; file: string }> = [];
   extensions[".cjs"] = function compileWithCodeCache(module, filename) {
     if (!filename.startsWith(distDir + sep)) return plain(module, filename);
