@@ -17,6 +17,8 @@ const VENDOR = ["dockerode", "execa", "tar-stream", "simple-git", "p-queue"];
 // Whitespace and syntax minified (less for V8 to parse at every trigger); names
 // kept so DOKKU_TRACE stack traces stay readable.
 const common = { bundle: true, platform: "node", target: "node18", legalComments: "none", logLevel: "warning", minifySyntax: true, minifyWhitespace: true };
+// Every bundle is CommonJS, named .cjs (the package is "type": "module").
+const cjs = { ...common, format: "cjs", outExtension: { ".js": ".cjs" } };
 
 rmSync("dist", { recursive: true, force: true });
 
@@ -33,11 +35,9 @@ const vendorAsExternal = {
   },
 };
 await build({
-  ...common,
+  ...cjs,
   entryPoints: { main: "src/entry.ts" },
   outdir: "dist",
-  format: "cjs",
-  outExtension: { ".js": ".cjs" },
   supported: { "dynamic-import": false },
   plugins: [vendorAsExternal],
 });
@@ -74,11 +74,9 @@ const stubUnused = {
 // Dependencies, each bundled on its own (execa and p-queue are ESM-only
 // packages; esbuild turns them into CommonJS).
 await build({
-  ...common,
+  ...cjs,
   entryPoints: Object.fromEntries(VENDOR.map((name) => [name, `scripts/vendor/${name}.cjs`])),
   outdir: "dist/vendor",
-  format: "cjs",
-  outExtension: { ".js": ".cjs" },
   plugins: [stubUnused],
   external: ["cpu-features", "*.node"],
 });
@@ -90,11 +88,9 @@ const bundles = ["dist/main.cjs", ...readdirSync("dist/vendor").sort().map((f) =
 const hash = createHash("sha256");
 for (const file of bundles) hash.update(file).update("\0").update(readFileSync(file)).update("\0");
 await build({
-  ...common,
+  ...cjs,
   entryPoints: { ps: "src/launch.ts" },
   outdir: "dist",
-  format: "cjs",
-  outExtension: { ".js": ".cjs" },
   external: ["./main.cjs"],
   define: { DOKKU_PS_BUILD: JSON.stringify(hash.digest("hex").slice(0, 16)) },
 });
