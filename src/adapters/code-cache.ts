@@ -1,8 +1,9 @@
-import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { lstatSync, readFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { basename, dirname, join, sep } from "node:path";
 import { Script } from "node:vm";
 import { codeCacheFileName, codeCacheKey, codeCacheUsable, type CodeCacheDirFacts } from "../core/code-cache.ts";
+import { writeFileAtomic } from "./files.ts";
 
 type LoadExtension = (module: NodeJS.Module, filename: string) => void;
 type CompiledWrapper = (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string) => void;
@@ -43,7 +44,15 @@ export function useCodeCache(distDir: string, build: string, argv: readonly stri
   };
   // At exit the scripts hold every function this run compiled: that is the cache.
   process.on("exit", () => {
-    for (const { script, file } of toWrite) writeAtomically(file, script.createCachedData());
+    for (const { script, file } of toWrite) {
+      // Whole or absent (concurrent first runs write the same file, and a torn
+      // one must never reach V8); a fault (full disk) only means no cache.
+      try {
+        writeFileAtomic(file, script.createCachedData(), 0o644);
+      } catch {
+        // next run compiles, and tries again
+      }
+    }
   });
 }
 
@@ -61,30 +70,5 @@ function readIfThere(file: string): Buffer | undefined {
     return readFileSync(file);
   } catch {
     return undefined;
-  }
-}
-
-/**
- * A cache is whole or absent (tmp file, fsync, rename): concurrent triggers
- * write the same file, and a torn one must never be handed to V8. Any fault
- * (full disk, a read-only dir) only means no cache next time.
- */
-function writeAtomically(file: string, data: Buffer): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    const fd = openSync(tmp, "wx", 0o644);
-    try {
-      for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // (never created)
-    }
   }
 }
