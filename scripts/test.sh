@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The test command (npm test): unit tests for the pure core, then
 # integration tests on the embedded host against the real Docker engine, on
-# both Dokku contracts dokku-ps speaks (issue 14):
+# the three Dokku contracts dokku-ps speaks (issues 14 and 21):
 #
 #   1. unit tests and every integration file, hosts speaking Dokku 0.24.10;
 #   2. the version-agnostic integration files again, hosts speaking 0.31.5;
-#   3. test/integration/isolated/, alone, on each version likewise.
+#   3. the same files again, hosts speaking 0.38.27 (today's Dokku);
+#   4. test/integration/isolated/, alone, on each version likewise.
 #
 # A file that concerns one Dokku says so with a line
 # `export const CONCERNS_DOKKU = "<version>";` and creates its hosts with that
@@ -16,7 +17,7 @@
 # Integration tests never skip: no engine means failure.
 #
 # DOKKU_PS_UNIT_ONLY=1: unit tests only. DOKKU_PS_TEST_VERSIONS="0.31.5":
-# only the passes of those versions (default "0.24.10 0.31.5"; the first
+# only the passes of those versions (default "0.24.10 0.31.5 0.38.27"; the first
 # one runs every file); DOKKU_PS_HOST_VERSION=<v> alone means just <v>.
 set -eo pipefail
 cd "$(dirname "$0")/.."
@@ -69,7 +70,7 @@ for f in test/integration/*.test.ts; do
 done
 isolated=(test/integration/isolated/*.test.ts)
 # DOKKU_PS_HOST_VERSION=0.31.5 npm test (host/README.md): one pass, every file, on that version.
-versions=(${DOKKU_PS_TEST_VERSIONS:-${DOKKU_PS_HOST_VERSION:-0.24.10 0.31.5}})
+versions=(${DOKKU_PS_TEST_VERSIONS:-${DOKKU_PS_HOST_VERSION:-0.24.10 0.31.5 0.38.27}})
 concurrency="${DOKKU_PS_TEST_CONCURRENCY:-2}"
 
 if [[ "${DOKKU_PS_UNIT_ONLY:-}" == "1" ]]; then
