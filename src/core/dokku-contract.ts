@@ -111,6 +111,8 @@ export interface DokkuContract {
    * `{"web":1}` on Dokku versions whose ps:scale has no --format).
    */
   readonly scaleJson: "object" | "formation-list";
+  /** 0.36+'s ps:scale deploys only the process types whose count it changes (plugins/ps scaleSet deployOnlyChanged). */
+  readonly scaleDeploysOnlyChanged: boolean;
   /** Config vars the install trigger moves into ps properties (core ps's MigrateConfigToProperties). */
   readonly configMigrations: readonly ConfigMigration[];
   /** 0.38.9+'s install: a `--restart=` deploy option becomes the `restart-policy` property (when not the default) and goes. */
@@ -391,6 +393,7 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     restartPolicyStore: atLeast(v, 38, 9) ? "property" : "docker-options",
     envFiles: atLeast(v, 38) ? "lib-config" : "dokku-root",
     scaleJson: atLeast(v, 38, 21) ? "formation-list" : "object",
+    scaleDeploysOnlyChanged: atLeast(v, 36),
     configMigrations: configMigrations(v),
     migratesRestartPolicyOption: atLeast(v, 38, 9),
     firesConfigMigrateEnv: atLeast(v, 38, 15),
@@ -433,6 +436,7 @@ function contract024(text: string): DokkuContract {
     restartPolicyStore: "docker-options",
     envFiles: "dokku-root",
     scaleJson: "object",
+    scaleDeploysOnlyChanged: false,
     configMigrations: [],
     migratesRestartPolicyOption: false,
     firesConfigMigrateEnv: false,
