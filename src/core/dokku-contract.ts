@@ -99,6 +99,14 @@ export interface DokkuContract {
    */
   readonly restartPolicyStore: "docker-options" | "property";
   /**
+   * Where the docker-options plugin keeps an app's deploy options (where a
+   * `--restart=` line lives to 0.38.8): the file
+   * `$DOKKU_ROOT/<app>/DOCKER_OPTIONS_DEPLOY` (to 0.37), or the property
+   * list `$DOKKU_LIB_ROOT/config/docker-options/<app>/_default_.deploy`
+   * (0.38+, plugins/docker-options propertyKey; its install drains the files).
+   */
+  readonly dockerOptionsStore: "app-file" | "property-list";
+  /**
    * Where the config plugin keeps ENV files: `$DOKKU_ROOT/<app>/ENV` and
    * `$DOKKU_ROOT/ENV` (`dokku-root`, to 0.37), or
    * `$DOKKU_LIB_ROOT/config/<app>/ENV` and `config/--global/ENV`
@@ -392,6 +400,7 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     restoreStore: atLeast(v, 38) ? "property" : "config-var",
     restartPolicyStore: atLeast(v, 38, 9) ? "property" : "docker-options",
     envFiles: atLeast(v, 38) ? "lib-config" : "dokku-root",
+    dockerOptionsStore: atLeast(v, 38) ? "property-list" : "app-file",
     scaleJson: atLeast(v, 38, 21) ? "formation-list" : "object",
     scaleDeploysOnlyChanged: atLeast(v, 36),
     configMigrations: configMigrations(v),
@@ -435,6 +444,7 @@ function contract024(text: string): DokkuContract {
     restoreStore: "config-var",
     restartPolicyStore: "docker-options",
     envFiles: "dokku-root",
+    dockerOptionsStore: "app-file",
     scaleJson: "object",
     scaleDeploysOnlyChanged: false,
     configMigrations: [],
