@@ -22,10 +22,10 @@ export interface Figure {
   valueUnit: string;
   baseline?: { what: string; sample: Sample };
   ratio: number;
-  target: { op: "<=" | ">="; value: number };
+  target: { op: "<=" | ">=" | "<"; value: number };
 }
 
-export const passes = (f: Figure): boolean => (f.target.op === "<=" ? f.ratio <= f.target.value : f.ratio >= f.target.value);
+export const passes = (f: Figure): boolean => (f.target.op === "<=" ? f.ratio <= f.target.value : f.target.op === "<" ? f.ratio < f.target.value : f.ratio >= f.target.value);
 
 /** Seconds with two decimals (P5's budget is 0.5 s), the rest with one. */
 const fmt = (s: Sample, unit: string) => {
@@ -36,5 +36,5 @@ const fmt = (s: Sample, unit: string) => {
 export function renderFigure(f: Figure): string {
   const base = f.baseline ? ` | baseline ${f.baseline.what}: ${fmt(f.baseline.sample, f.valueUnit)}` : "";
   const tag = f.host ? `[${f.host}] ` : "";
-  return `${tag}${f.id.padEnd(4)} ${f.what}: ${fmt(f.value, f.valueUnit)}${base} | ratio ${f.ratio.toFixed(3)} | target ${f.target.op === "<=" ? "≤" : "≥"} ${f.target.value} | ${passes(f) ? "ok" : "FAIL"}`;
+  return `${tag}${f.id.padEnd(4)} ${f.what}: ${fmt(f.value, f.valueUnit)}${base} | ratio ${f.ratio.toFixed(3)} | target ${f.target.op === "<=" ? "≤" : f.target.op === "<" ? "<" : "≥"} ${f.target.value} | ${passes(f) ? "ok" : "FAIL"}`;
 }
