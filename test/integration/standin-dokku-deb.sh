@@ -7,10 +7,10 @@
 #   /usr/bin/dokku                   -> host/bin/dokku
 #   /var/lib/dokku/core-plugins/available/ps/
 #                                    the version's core ps, as files dpkg
-#                                    installs, with `.core` (the newest
+#                                    installs, with `.core` (the
 #                                    host/versions/<v>/core-ps of the
-#                                    version's layers; a 0.24.10 host has
-#                                    none: a plugin.toml only)
+#                                    version's layers, composed; a 0.24.10
+#                                    host has none: a plugin.toml only)
 # postinst configure: creates the dokku user (docker group), then on a first
 # install makes the host's tree for <version> (VERSION, core plugins linked
 # and enabled, core ps too) and runs `dokku plugin:install --core`; on an
@@ -30,17 +30,24 @@ mkdir -p "$pkg/DEBIAN" "$share/host" "$pkg/usr/bin" "$ps"
 cp -R "$REPO/host/bin" "$REPO/host/lib" "$REPO/host/core-plugins" "$REPO/host/versions" "$share/host/"
 ln -s ../share/dokku-standin/host/bin/dokku "$pkg/usr/bin/dokku"
 
-core_ps="" layer=$version
+# The version's chain of layers, oldest first (host/versions/<v>/BASE), each
+# one's core-ps laid over the one before (a `.host-remove` lists the names a
+# layer drops), as host/ composes core ps; files, as dpkg installs them.
+chain=() layer=$version
 while [[ -n "$layer" && "$layer" != 0.24.10 ]]; do
   [[ -d "$REPO/host/versions/$layer" ]] || { echo "host/ has no version $layer" >&2; exit 1; }
-  if [[ -d "$REPO/host/versions/$layer/core-ps" ]]; then core_ps="$REPO/host/versions/$layer/core-ps" && break; fi
+  chain=("$REPO/host/versions/$layer" "${chain[@]}")
   layer=$(cat "$REPO/host/versions/$layer/BASE" 2>/dev/null || true)
 done
-if [[ -n "$core_ps" ]]; then
-  cp -R "$core_ps/." "$ps/"
-else
-  printf '[plugin]\ndescription = "stand-in of core ps %s"\nversion = "%s"\n' "$version" "$version" >"$ps/plugin.toml"
-fi
+for dir in "${chain[@]}"; do
+  [[ -d "$dir/core-ps" ]] || continue
+  cp -R "$dir/core-ps/." "$ps/"
+  if [[ -f "$dir/core-ps/.host-remove" ]]; then
+    while IFS= read -r name; do [[ -z "$name" ]] || rm -rf "${ps:?}/$name"; done <"$dir/core-ps/.host-remove"
+    rm -f "$ps/.host-remove"
+  fi
+done
+[[ -e "$ps/plugin.toml" ]] || printf '[plugin]\ndescription = "stand-in of core ps %s"\nversion = "%s"\n' "$version" "$version" >"$ps/plugin.toml"
 : >"$ps/.core"
 
 cat >"$pkg/DEBIAN/control" <<CONTROL
