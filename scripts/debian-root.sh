@@ -5,7 +5,7 @@
 # `apt install ./dokku-ps_*.deb` brings (nodejs and what it needs) downloaded
 # into its apt cache, so the test itself needs no network.
 #
-#   scripts/debian-root.sh [<dir>]     default .cache/debian-root (scripts/setup.sh runs it)
+#   scripts/debian-root.sh [<dir>]     default .cache/debian-root (deb.test.ts runs it first)
 #
 # Idempotent: a complete root of this recipe (<dir>/.complete) is kept. It is
 # built beside <dir> and renamed in, under a lock (two test processes).

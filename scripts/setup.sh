@@ -28,12 +28,15 @@ getent group docker >/dev/null || groupadd --system docker
 id -nG dokku | tr ' ' '\n' | grep -qx docker || usermod -aG docker dokku
 bash scripts/start-dockerd.sh
 # The .deb (npm run release, issue 22): dpkg-deb builds it, lintian checks it
-# (test/integration/release.test.ts), and debootstrap makes the Debian root
-# its apt test installs it in (test/integration/deb.test.ts).
+# (test/integration/release.test.ts), and debootstrap makes the Debian 12 root
+# its apt test installs it in (test/integration/deb.test.ts builds that root
+# on its first run: scripts/debian-root.sh, ~1.5-3.5 min, 420 MB in .cache/;
+# not here, so the demo does not wait for it).
 missing=()
 for tool in dpkg-deb:dpkg lintian:lintian debootstrap:debootstrap; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
 done
+[[ -f /usr/share/keyrings/debian-archive-keyring.gpg ]] || missing+=(debian-archive-keyring)
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "-----> Installing ${missing[*]}"
   apt-get update -qq
@@ -48,8 +51,6 @@ if [[ ! -e node_modules || (! -L node_modules && package-lock.json -nt node_modu
 fi
 npm run --silent build
 host/bin/build-base-image
-# The cached Debian 12 root of the .deb test (.cache/debian-root, once: ~1.5–3.5 min, 420 MB).
-bash scripts/debian-root.sh
 
 # Node 18.19 (Debian 12's nodejs) for the compatibility test: the plugin
 # must run there too. The npm registry ships the official binary as a package.
