@@ -59,7 +59,7 @@ test("the .deb's dokku relation is exactly the supported series (dpkg --compare-
 test("the .deb's maintainer scripts run the shipped install.sh, and its trigger watches core ps's directory", () => {
   const dir = join(REPO, "packaging", "deb");
   const postinst = readFileSync(join(dir, "postinst"), "utf8");
-  assert.match(postinst, /^ {2}configure \| triggered\)\n[\s\S]*?\n {4}\/usr\/share\/dokku-ps\/install\.sh\n {4};;/m);
+  assert.match(postinst, /^ {2}configure \| triggered \| abort-remove \| abort-deconfigure\)\n[\s\S]*?\n {4}\/usr\/share\/dokku-ps\/install\.sh\n {4};;/m);
   assert.match(readFileSync(join(dir, "prerm"), "utf8"), /^ {2}remove \| deconfigure\)\n[\s\S]*?\/usr\/share\/dokku-ps\/install\.sh --uninstall\n/m);
   assert.match(readFileSync(join(dir, "prerm"), "utf8"), /^ {2}upgrade \| failed-upgrade\) ;;$/m);
   assert.match(readFileSync(join(dir, "postrm"), "utf8"), /^ {2}purge\)\n/m);
