@@ -27,6 +27,21 @@ fi
 getent group docker >/dev/null || groupadd --system docker
 id -nG dokku | tr ' ' '\n' | grep -qx docker || usermod -aG docker dokku
 bash scripts/start-dockerd.sh
+# The .deb (npm run release, issue 22): dpkg-deb builds it, lintian checks it
+# (test/integration/release.test.ts), and debootstrap makes the Debian 12 root
+# its apt test installs it in (test/integration/deb.test.ts builds that root
+# on its first run: scripts/debian-root.sh, ~1.5-3.5 min, 420 MB in .cache/;
+# not here, so the demo does not wait for it).
+missing=()
+for tool in dpkg-deb:dpkg lintian:lintian debootstrap:debootstrap; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+done
+[[ -f /usr/share/keyrings/debian-archive-keyring.gpg ]] || missing+=(debian-archive-keyring)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "-----> Installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
 # A node_modules that is a symlink is a tree shared with other checkouts
 # (git worktrees): never `npm ci` through it (that empties the shared tree).

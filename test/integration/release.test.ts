@@ -9,6 +9,11 @@
  * The unpacked copy is then deleted, and a push of an app whose repo says
  * formation web=1 worker=2 (a DOKKU_SCALE on 0.24, ps:scale on 0.31.5) must
  * run 1 web and 2 worker containers.
+ *
+ * The .deb (issue 22) written beside it holds the same files in
+ * /usr/share/dokku-ps (docs in /usr/share/doc/dokku-ps), nothing in a path of
+ * the dokku package, and lintian reports nothing on it. Installing it with
+ * apt: test/integration/deb.test.ts.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -31,6 +36,7 @@ const NAME = `dokku-ps-${version}`;
 
 let host: Host | undefined;
 let tarball: string;
+let deb: string;
 /** First on every command's PATH: npm and npx that record a call and fail. */
 let stubs: string;
 let npmCalls: string;
@@ -41,6 +47,8 @@ before(async () => {
   assert.equal(r.exitCode, 0, String(r.stderr));
   tarball = join(out, `${NAME}.tar.gz`);
   assert.ok(existsSync(tarball), String(r.stdout));
+  deb = join(out, `dokku-ps_${version}_all.deb`);
+  assert.ok(existsSync(deb), String(r.stdout));
   stubs = tempDir("dokku-ps-nonpm-");
   chmodSync(stubs, 0o1777);
   npmCalls = join(stubs, "calls.log");
@@ -95,4 +103,34 @@ test("unpacked anywhere, its install.sh installs a plugin that needs only node: 
   const list = await host.dokku("plugin:list");
   assert.match(list.stdout, new RegExp(`\\bps\\s+${version.replace(/\./g, "\\.")}\\s+enabled`), list.stdout);
   assert.equal(readFileSync(npmCalls, "utf8"), "", "npm and npx were never called");
+});
+
+test("the .deb holds the tarball's files in /usr/share/dokku-ps, depends on dokku and nodejs (>= 18), and lintian reports nothing", async () => {
+  const tarList = (await execa("tar", ["-tzf", tarball])).stdout
+    .split("\n")
+    .filter((p) => p && !p.endsWith("/"))
+    .map((p) => p.slice(NAME.length + 1))
+    .filter((p) => p !== "README.md" && p !== "LICENSE")
+    .sort();
+  const debList = (await execa("dpkg-deb", ["--fsys-tarfile", deb]).pipe("tar", ["-t"])).stdout.split("\n").filter((p) => p && !p.endsWith("/"));
+  assert.deepEqual(debList.filter((p) => !p.startsWith("./usr/share/dokku-ps/")).sort(), [
+    "./usr/share/doc/dokku-ps/README.md.gz",
+    "./usr/share/doc/dokku-ps/changelog.gz",
+    "./usr/share/doc/dokku-ps/copyright",
+  ]);
+  assert.deepEqual(debList.filter((p) => p.startsWith("./usr/share/dokku-ps/")).map((p) => p.slice("./usr/share/dokku-ps/".length)).sort(), tarList);
+  const field = async (name: string) => (await execa("dpkg-deb", ["-f", deb, name])).stdout;
+  assert.equal(await field("Package"), "dokku-ps");
+  assert.equal(await field("Version"), version);
+  assert.equal(await field("Architecture"), "all");
+  assert.equal(await field("Depends"), "dokku (>= 0.24.0), dokku (<< 0.25.0) | dokku (>= 0.30.0), dokku (<< 0.39.0), nodejs (>= 18)");
+  const control = (await execa("dpkg-deb", ["-I", deb])).stdout;
+  for (const script of ["postinst", "prerm", "postrm", "triggers", "md5sums"]) assert.match(control, new RegExp(`\\s${script}\\s`), script);
+  const extracted = tempDir("dokku-ps-deb-ctl-");
+  await execa("dpkg-deb", ["-e", deb, extracted]);
+  assert.equal(readFileSync(join(extracted, "triggers"), "utf8"), readFileSync(join(REPO, "packaging", "deb", "triggers"), "utf8"));
+  removeTempDir(extracted);
+  const lintian = await execa("lintian", [deb], { reject: false });
+  assert.equal(lintian.exitCode, 0, `${lintian.stdout}${lintian.stderr}`);
+  assert.equal(lintian.stdout.trim(), "", "no error, warning or info");
 });
