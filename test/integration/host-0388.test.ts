@@ -110,6 +110,12 @@ test("0.38.27 config: the app env is config/<app>/ENV (godotenv 1.5.1: NO_VHOST=
   assert.equal((await host.dokku("config:unset", "--global", "GLOBAL_ONE")).code, 0);
   assert.equal(readFileSync(globalEnv, "utf8"), "\n", "an empty env is a newline (the record's 1-byte global ENV)");
 
+  // proxy:disable: a proxy property, no config var (record: only `-----> Disabling proxy for app`).
+  const proxy = await host.dokku("proxy:disable", app);
+  assert.equal(proxy.stdout, "-----> Disabling proxy for app\n", proxy.stderr);
+  assert.equal(readFileSync(join(host.lib, "config", "proxy", app, "disabled"), "utf8"), "true");
+  assert.equal(readFileSync(env, "utf8"), 'FOO="bar"\nNO_VHOST=1\n');
+
   const destroy = await host.dokku("--force", "apps:destroy", app);
   assert.equal(destroy.code, 0, destroy.stderr);
   assert.ok(!existsSync(join(host.lib, "config", app)), "config/<app> removed");
