@@ -325,3 +325,28 @@ test("upgrade-host 0.35.20 -> 0.38.27: config, docker options and deprecated con
     await old.destroy();
   }
 });
+
+test("0.38.27 with dokku-ps installed over core ps, then install.sh --uninstall: core ps 0.38.27's stand-in is back and answers ps-get-property", async () => {
+  const h = await Host.create({ version: CONCERNS_DOKKU, plugin: false });
+  try {
+    await h.layCorePs();
+    const app = await h.createApp("unin");
+    const install = await run(join(REPO, "install.sh"), [], { env: h.env() });
+    assert.equal(install.code, 0, install.stderr);
+    assert.match(install.stdout, /Kept Dokku's core ps plugin aside/);
+    const uninstall = await run(join(REPO, "install.sh"), ["--uninstall"], { env: h.env() });
+    assert.equal(uninstall.code, 0, uninstall.stderr);
+    assert.match(uninstall.stdout, /Restored Dokku's core ps plugin/);
+    const ps = join(h.lib, "plugins", "enabled", "ps");
+    assert.match(readFileSync(join(ps, "plugin.toml"), "utf8"), /version = "0\.38\.27"/);
+    assert.ok(existsSync(join(ps, ".core")));
+    psSet(h, "--global", "stop-timeout-seconds", "12");
+    const answer = await h.dokku("plugin:trigger", "ps-get-property", app, "stop-timeout-seconds");
+    assert.equal(answer.stdout, "12\n", answer.stderr);
+    const bad = await h.dokku("plugin:trigger", "ps-get-property", app, "start-cmd");
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr, " !     Invalid ps property specified: start-cmd\n");
+  } finally {
+    await h.destroy();
+  }
+});
