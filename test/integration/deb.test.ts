@@ -12,8 +12,8 @@
  *   dokku    a stand-in of Dokku's package (test/integration/
  *            standin-dokku-deb.sh): host/ laid out as the package lays Dokku
  *            out, core ps as files dpkg installs in
- *            /var/lib/dokku/core-plugins/available/ps; FROM (0.31.5) and TO
- *            (the newest host/versions/<v>, 0.35.20 until 0.38.27 lands;
+ *            /var/lib/dokku/core-plugins/available/ps; FROM (0.35.20) and TO
+ *            (the newest host/versions/<v>: 0.38.27, as the issue asks;
  *            DOKKU_PS_DEB_FROM / DOKKU_PS_DEB_TO choose others).
  *
  * The walk: apt install of the stand-in dokku FROM; `apt install
@@ -35,8 +35,8 @@ import { execa } from "execa";
 import { BASE_IMAGE, REPO, callerCwd, countByType, deployedContainers, requireEngine, run, type RunResult } from "./harness.ts";
 import { tempDir } from "../temp.ts";
 
-// This file concerns Dokku 0.31.5 only: its stand-in Dokku packages are 0.31.5 and a newer one, whatever the run's version.
-export const CONCERNS_DOKKU = "0.31.5";
+// This file concerns Dokku 0.35.20 only: its stand-in Dokku packages are 0.35.20 and the newest one (0.38.27), whatever the run's version.
+export const CONCERNS_DOKKU = "0.35.20";
 
 const newestHostVersion = (): string => {
   const versions = readdirSync(join(REPO, "host", "versions")).filter((v) => /^\d+\.\d+\.\d+$/.test(v));

@@ -29,6 +29,9 @@ ps="$pkg/var/lib/dokku/core-plugins/available/ps"
 mkdir -p "$pkg/DEBIAN" "$share/host" "$pkg/usr/bin" "$ps"
 cp -R "$REPO/host/bin" "$REPO/host/lib" "$REPO/host/core-plugins" "$REPO/host/versions" "$share/host/"
 ln -s ../share/dokku-standin/host/bin/dokku "$pkg/usr/bin/dokku"
+# Dokku's package depends on plugn, whose package installs /usr/bin/plugn:
+# anything run outside `dokku` (a dpkg trigger's install.sh) finds it there.
+ln -s ../share/dokku-standin/host/bin/plugn "$pkg/usr/bin/plugn"
 
 # The version's chain of layers, oldest first (host/versions/<v>/BASE), each
 # one's core-ps laid over the one before (a `.host-remove` lists the names a
