@@ -73,6 +73,8 @@ async function inspect(id: string, format: string): Promise<string> {
 test("0.38.27: a new host says so (dokku version, plugn 0.17.1) and lays core ps 0.38.27's stand-in", async () => {
   assert.equal((await host.dokku("version")).stdout, "dokku version 0.38.27\n");
   assert.equal(readFileSync(join(host.lib, "VERSION"), "utf8"), "v0.38.27\n");
+  // ps:retire's lock, as 0.38's gofrs/flock creates it (record: `-rw------- 1 dokku dokku 0 … retire`).
+  assert.deepEqual(fileMode(join(host.lib, "data", "ps", "retire")), { mode: 0o600, owned: true });
   const plugn = await run(join(REPO, "host", "bin", "plugn"), ["version"], { env: host.env() });
   assert.equal(plugn.stdout, "plugn: 0.17.1\n");
   const ps = join(host.lib, "plugins", "enabled", "ps");
