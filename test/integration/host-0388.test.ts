@@ -120,6 +120,12 @@ test("0.38.27 config: the app env is config/<app>/ENV (godotenv 1.5.1: NO_VHOST=
 
   const destroy = await host.dokku("--force", "apps:destroy", app);
   assert.equal(destroy.code, 0, destroy.stderr);
+  // 0.38.27's destroyApp: the record's three banner lines (extra log).
+  assert.deepEqual(
+    destroy.stdout.split("\n").filter((l) => l.startsWith("----->")),
+    [`-----> Destroying ${app} (including all add-ons)`, "-----> Cleaning up...", "-----> Retiring old containers and images"],
+    destroy.stdout,
+  );
   assert.ok(!existsSync(join(host.lib, "config", app)), "config/<app> removed");
   assert.ok(!existsSync(join(host.lib, "config", "ps", app)), "config/ps/<app> removed");
 });
