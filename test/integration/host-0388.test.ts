@@ -13,7 +13,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execa } from "execa";
 import { join } from "node:path";
 import { DOKKU, Host, REPO, commitFiles, deployedContainers, dockerfileApp, dokkuUser, run, workTree, PROCFILE_WEB_WORKER } from "./harness.ts";
@@ -81,6 +81,13 @@ test("0.38.27: a new host says so (dokku version, plugn 0.17.1) and lays core ps
   assert.match(readFileSync(join(ps, "plugin.toml"), "utf8"), /version = "0\.38\.27"/);
   for (const trigger of ["docker-args-process-deploy", "ps-get-property", "post-release-builder"]) assert.ok(existsSync(join(ps, trigger)), trigger);
   assert.ok(!existsSync(join(ps, "pre-deploy")), "0.35+ core ps has no pre-deploy");
+  // The record's `ls -ld` of the ps entries: every link the Dokku user's.
+  const { uid, gid } = dokkuUser();
+  for (const link of [join(host.lib, "core-plugins", "enabled", "ps"), join(host.lib, "plugins", "available", "ps"), ps]) {
+    const st = lstatSync(link);
+    assert.ok(st.isSymbolicLink(), link);
+    assert.deepEqual([st.uid, st.gid], [uid, gid], link);
+  }
   // plugn 0.17.1 works with a socket stdin (0.31.5's 0.12.0 did not).
   const sock = await execa(join(REPO, "host", "bin", "plugn"), ["version"], { env: host.env(), input: "", reject: false });
   assert.equal(sock.exitCode, 0, sock.stderr);
