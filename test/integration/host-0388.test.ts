@@ -365,3 +365,19 @@ test("0.38.27 with dokku-ps installed over core ps, then install.sh --uninstall:
     await h.destroy();
   }
 });
+
+test("0.38.27 dispatcher: ps:restart/ps:rebuild start a build capture for their first argument, so `--all` reaches builds-record-start's Go flag parsing (record: its two lines first); an app name prints nothing", async () => {
+  const usage = `Usage of ${join(host.lib, "plugins", "enabled", "builds", "builds-record-start")}:`;
+  for (const cmd of ["ps:restart", "ps:rebuild"]) {
+    const r = await host.dokku(cmd, "--all", "--parallel", "-1");
+    assert.deepEqual(r.stderr.split("\n").slice(0, 2), ["flag provided but not defined: -all", usage], `${cmd}\n${r.stderr}`);
+  }
+  const app = await host.createApp("bld");
+  const one = await host.dokku("ps:restart", app);
+  assert.ok(!one.stderr.includes("flag provided"), one.stderr);
+  assert.ok(!one.stderr.includes("Usage of"), one.stderr);
+  // Other commands do not start one.
+  const stop = await host.dokku("ps:stop", "--all");
+  assert.ok(!stop.stderr.includes("flag provided"), stop.stderr);
+  assert.equal((await host.dokku("--force", "apps:destroy", app)).code, 0);
+});
