@@ -29,6 +29,14 @@ ps_fast() {
   # Node joins paths lexically (path.join): a `..` could resolve otherwise.
   case "/$ps_lib/$ps_root/" in */../*) return 1 ;; esac
   ps_host || return 1
+  # A forward executable (src/core/dokku-contract.ts forwardTriggers) where
+  # this Dokku's ps has no such trigger: nothing, exit 0, stdin unread, as
+  # the entry (and as no executable at all).
+  case "$ps_v:$ps_name" in
+  024:ps-get-property) return 0 ;;
+  031:ps-get-property) [ "$ps_n" -ge 360000 ] || return 0 ;;
+  031:docker-args-process-deploy) [ "$ps_n" -ge 380009 ] || return 0 ;;
+  esac
   case "$ps_name" in
   procfile-get-command) ps_fast_procfile_get_command "$@" ;;
   docker-args-process-deploy) ps_fast_docker_args_process_deploy "$@" ;;

@@ -238,8 +238,9 @@ test("0.24's fast paths are 0.24's only: on a 0.31.5 host the entry answers them
   const src = join(root, "src");
   write(join(src, "Procfile"), "web: w\n");
   write(join(data, "validated", "Procfile"), "web: w\n");
+  // Not ps's trigger before 0.38.9 (a forward executable): nothing, not 0.24's precomputed answer.
+  assert.deepEqual(viaShell("docker-args-process-deploy", [APP, "dockerfile", "latest", "web", "1"], {}), { out: "", err: "", code: 0 });
   for (const [trigger, args] of [
-    ["docker-args-process-deploy", [APP, "dockerfile", "latest", "web", "1"]],
     ["core-post-extract", [APP, src]],
     ["post-extract", [APP, src]],
   ] as const) {

@@ -128,9 +128,12 @@ test("ps-get-property: the shell answers every key of every 0.36+ version as the
       setProps(key, undefined, undefined);
     }
   }
-  // Before 0.36 ps has no such trigger (the entry answers nothing); an app name the shell does not take.
-  setVersion("0.35.20");
-  check("ps-get-property", [APP, "stop-timeout-seconds"], "node", "0.35.20");
+  // Before 0.36 ps has no such trigger: a forward executable, nothing from the shell as from the entry; an app name the shell does not take.
+  for (const version of ["0.35.20", "0.31.5", "0.24.10"]) {
+    setVersion(version);
+    check("ps-get-property", [APP, "stop-timeout-seconds"], "shell", version);
+    check("ps-get-property", [APP, "restart-policy"], "shell", version);
+  }
   setVersion("0.38.27");
   check("ps-get-property", ["Bad_App", "stop-timeout-seconds"], "node", "odd app name");
   check("ps-get-property", ["nosuchapp", "stop-timeout-seconds"], "shell", "an app that does not exist (core does not check)");
@@ -158,9 +161,35 @@ test("docker-args-process-deploy on 0.38.9+: the chain from stdin and the comput
   setProps("restart-policy", undefined, "always");
   check("docker-args-process-deploy", [APP, "abc", "web", "1"], "shell", "0.38.9", "--x\n");
   setProps("restart-policy", undefined, undefined);
-  // Before 0.38.9 the trigger is not ps's (the entry answers nothing): the shell hands over.
-  setVersion("0.38.8");
-  check("docker-args-process-deploy", [APP, "abc", "web", "1"], "node", "0.38.8", "--x\n");
+  // Before 0.38.9 the trigger is not ps's: a forward executable, nothing from the shell as from the entry.
+  for (const version of ["0.38.8", "0.36.0", "0.35.20", "0.31.5", "0.30.0"]) {
+    setVersion(version);
+    check("docker-args-process-deploy", [APP, "abc", "web", "1"], "shell", version, "--x\n");
+  }
+});
+
+/**
+ * plugn runs every plugin's executable with the caller's stdin in turn: a
+ * forward executable where the Dokku's ps has no such trigger must leave it
+ * for the next plugin (the chain's `echo -n "$STDIN$output"`), as if it were
+ * not there. The shell and the entry both: output nothing, exit 0, read nothing.
+ */
+test("forward executables (ps-get-property before 0.36, docker-args-process-deploy before 0.38.9) leave stdin to the next plugin", () => {
+  const next = (argv: string[], input: string) =>
+    spawnSync("sh", ["-c", '"$@"; printf "[%s] next:" "$?"; cat', "sh", ...argv], { env: baseEnv(), encoding: "utf8", input });
+  const cases: Array<[string, string, string[]]> = [
+    ["0.38.8", "docker-args-process-deploy", [APP, "dockerfile", "abc", "web", "1"]],
+    ["0.35.20", "docker-args-process-deploy", [APP, "dockerfile", "abc", "web", "1"]],
+    ["0.31.5", "ps-get-property", [APP, "restart-policy"]],
+    ["0.24.10", "ps-get-property", [APP, "stop-timeout-seconds"]],
+  ];
+  for (const [version, trigger, args] of cases) {
+    setVersion(version);
+    for (const argv of [[join(TRIGGERS, trigger), ...args], [process.execPath, ENTRY, "trigger", trigger, ...args]]) {
+      const r = next(argv, "--label a=b\n");
+      assert.deepEqual([r.stdout, r.stderr], ["[0] next:--label a=b\n", ""], `${version} ${argv[0]} ${trigger}`);
+    }
+  }
 });
 
 test("core-post-deploy on 0.38+: done in the shell when the restore property already says true, else the entry writes it", () => {

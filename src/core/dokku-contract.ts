@@ -41,11 +41,11 @@ export interface DokkuContract {
   /** Every trigger ps answers on this Dokku (the executables install.sh installs). */
   readonly triggers: readonly string[];
   /**
-   * The trigger executables install.sh installs: `triggers`, and on 0.24 also
-   * the triggers of 0.30+'s ps that 0.24 never fires (each a no-op there: not
-   * in `triggers`), so that after an in-place Dokku upgrade, which keeps the
-   * plugin dir as it is, the new Dokku's ps triggers are answered before
-   * install.sh is rerun.
+   * The trigger executables install.sh installs: `triggers`, and also the
+   * triggers of every newer supported Dokku's ps this one has none of (each a
+   * no-op here: not in `triggers`), so that after an in-place Dokku upgrade,
+   * which keeps the plugin dir as it is, the new Dokku's ps triggers are
+   * answered before install.sh is rerun (forwardTriggers).
    */
   readonly executables: readonly string[];
   /** The triggers whose executable has a shell fast path (scripts/shim-fast.sh). */
@@ -234,8 +234,6 @@ const TRIGGERS_0_24 = [
   "report",
 ] as const;
 
-/** 0.30+'s ps triggers 0.24 has no executable for (and never fires). */
-const FORWARD_0_24 = ["post-release-builder", "procfile-exists", "ps-can-scale", "ps-get-property", "ps-set-scale"] as const;
 
 const FAST_0_24 = ["procfile-get-command", "docker-args-process-deploy", "post-extract", "core-post-extract", "core-post-deploy"] as const;
 
@@ -377,22 +375,55 @@ function getPropertyKeys(v: DokkuVersion): readonly string[] {
   return [];
 }
 
-function contract031(text: string, v: DokkuVersion): DokkuContract {
+/** The triggers core ps answers on 0.30.0–0.38.x (sorted). */
+function triggers031(v: DokkuVersion): string[] {
   let triggers: string[] = [...TRIGGERS_0_31];
   // 0.35 moved the formation update from pre-deploy to post-release-builder.
   if (atLeast(v, 35)) triggers = triggers.filter((t) => t !== "pre-deploy").concat("post-release-builder");
   if (atLeast(v, 36)) triggers.push("ps-get-property");
   if (atLeast(v, 38, 9)) triggers.push("docker-args-process-deploy");
+  return triggers.sort();
+}
+
+/** The first version of each 0.30+ ps trigger set (triggers031's steps). */
+const TRIGGER_SET_STARTS: readonly DokkuVersion[] = [
+  { major: 0, minor: 30, patch: 0 },
+  { major: 0, minor: 35, patch: 0 },
+  { major: 0, minor: 36, patch: 0 },
+  { major: 0, minor: 38, patch: 9 },
+];
+
+/**
+ * The triggers a newer supported Dokku's ps answers that this one's has no
+ * executable for. install.sh installs them too (forward executables): an
+ * in-place Dokku upgrade (the package's `plugin:install --core`) keeps the
+ * plugin dir as it is and does not run dokku-ps's install, so without them
+ * the new Dokku's scheduler would get no answer (e.g. 0.35 -> 0.38: no
+ * `ps-get-property`, no `--restart=` from `docker-args-process-deploy`)
+ * until install.sh runs again. Each answers per the VERSION it reads at run
+ * time, and where that Dokku's ps has no such trigger it does nothing: no
+ * output, exit 0, stdin left unread (src/main.ts dispatch; the shell fast
+ * paths the same), as if there were no executable.
+ */
+function forwardTriggers(v: DokkuVersion, own: readonly string[]): string[] {
+  const later = TRIGGER_SET_STARTS.filter((start) => !atLeast(v, start.minor, start.patch));
+  const forward = new Set(later.flatMap((start) => triggers031(start)).filter((t) => !own.includes(t)));
+  return [...forward].sort();
+}
+
+function contract031(text: string, v: DokkuVersion): DokkuContract {
+  const triggers = triggers031(v);
+  const forward = forwardTriggers(v, triggers);
   const keys = setKeys(v);
   const helpRows = atLeast(v, 38, 21) ? COMMAND_ROWS_0_38_21 : COMMAND_ROWS_0_31;
   return {
     version: text,
     formationStore: "scale-property",
-    triggers: triggers.sort(),
-    executables: triggers,
-    fastPathTriggers: [...FAST_0_31, ...(atLeast(v, 36) ? ["ps-get-property"] : []), ...(atLeast(v, 38, 9) ? ["docker-args-process-deploy"] : [])]
-      .filter((t) => triggers.includes(t))
-      .sort(),
+    triggers,
+    executables: [...triggers, ...forward].sort(),
+    // ps-get-property and docker-args-process-deploy are fast forward
+    // executables too: the shell answers them (nothing) where this Dokku's ps has none.
+    fastPathTriggers: [...FAST_0_31, "ps-get-property", "docker-args-process-deploy"].filter((t) => triggers.includes(t) || forward.includes(t)).sort(),
     reportFlags: appReportFlags(v),
     extraReportFlags: [],
     setProperties: keys.app,
@@ -436,7 +467,7 @@ function contract024(text: string): DokkuContract {
     version: text,
     formationStore: "dokku-scale-file",
     triggers: TRIGGERS_0_24,
-    executables: [...TRIGGERS_0_24, ...FORWARD_0_24],
+    executables: [...TRIGGERS_0_24, ...forwardTriggers(parseDokkuVersion(text) as DokkuVersion, TRIGGERS_0_24)],
     // ps-get-property is a forward executable here (fast for when the host is upgraded to 0.36+).
     fastPathTriggers: [...new Set([...FAST_0_24, ...FAST_0_31, "ps-get-property"])],
     reportFlags: REPORT_FLAGS_0_24,

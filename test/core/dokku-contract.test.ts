@@ -58,7 +58,8 @@ test("0.31.5: core ps 0.31.5's trigger files, report flags and ps:set keys", () 
   const c = contractFor("v0.31.5");
   assert.equal(c.imageScaleTrigger, "pre-deploy", "0.31.5 fires pre-deploy <app> <tag>");
   assert.equal(c.mirrorsScaleProperty, false);
-  assert.deepEqual(c.executables, c.triggers);
+  // Installed too, answered once the host is upgraded in place (0.35's post-release-builder, 0.36's ps-get-property, 0.38.9's docker-args-process-deploy).
+  assert.deepEqual(c.executables, [...c.triggers, "docker-args-process-deploy", "post-release-builder", "ps-get-property"].sort());
   assert.equal(c.formationStore, "scale-property");
   // `ls plugins/available/ps` on real 0.31.5 (transcripts/core-ps-0.31.5.log), less commands/functions/subcommands/triggers/plugin.toml
   assert.deepEqual(c.triggers, [
@@ -66,12 +67,11 @@ test("0.31.5: core ps 0.31.5's trigger files, report flags and ps:set keys", () 
     "post-app-rename", "post-app-rename-setup", "post-create", "post-delete", "post-stop", "pre-deploy",
     "procfile-exists", "procfile-get-command", "ps-can-scale", "ps-current-scale", "ps-set-scale", "report",
   ]);
-  // The per-container hooks of a push, answered by the shell (scripts/fast-paths.sh, test/fast-paths-0.31.test.ts).
-  assert.deepEqual(c.fastPathTriggers, ["core-post-deploy", "procfile-exists", "procfile-get-command", "ps-current-scale"]);
-  for (const v of ["v0.30.0", "v0.35.20"]) assert.deepEqual(contractFor(v).fastPathTriggers, c.fastPathTriggers, v);
-  // 0.36+ adds ps-get-property, 0.38.9+ docker-args-process-deploy: both asked per container (test/fast-paths-0.38.test.ts).
-  assert.deepEqual(contractFor("v0.36.0").fastPathTriggers, [...c.fastPathTriggers, "ps-get-property"].sort());
-  assert.deepEqual(contractFor("v0.38.27").fastPathTriggers, [...c.fastPathTriggers, "docker-args-process-deploy", "ps-get-property"].sort());
+  // The per-container hooks of a push, answered by the shell (scripts/fast-paths.sh, test/fast-paths-0.31.test.ts),
+  // and 0.36+'s ps-get-property, 0.38.9+'s docker-args-process-deploy (test/fast-paths-0.38.test.ts), which the shell
+  // answers with nothing where the host's ps has no such trigger (forward executables).
+  assert.deepEqual(c.fastPathTriggers, ["core-post-deploy", "docker-args-process-deploy", "procfile-exists", "procfile-get-command", "ps-current-scale", "ps-get-property"]);
+  for (const v of ["v0.30.0", "v0.35.20", "v0.36.0", "v0.38.8", "v0.38.27"]) assert.deepEqual(contractFor(v).fastPathTriggers, c.fastPathTriggers, v);
   // Each fast trigger's executable in triggers/ is the fast shim.
   for (const name of c.fastPathTriggers) assert.equal(readFileSync(`triggers/${name}`, "utf8"), SHIM_FAST, name);
   assert.deepEqual(c.reportFlags, [
@@ -106,6 +106,26 @@ test("0.38: ps-get-property (0.36+) and docker-args-process-deploy (0.38.9+)", (
   const c = contractFor("v0.38.27");
   assert.ok(answersTrigger(c, "docker-args-process-deploy"));
   assert.ok(answersTrigger(c, "ps-get-property"));
+});
+
+// An in-place Dokku upgrade keeps the plugin dir and does not run dokku-ps's install:
+// what install.sh installed on X must answer every trigger of any newer supported Y.
+test("executables: installed on X, they cover every trigger of each newer supported Dokku; the extra ones are no-ops on X", () => {
+  const versions = ["v0.24.10", "v0.30.0", "v0.31.5", "v0.34.3", "v0.35.0", "v0.35.20", "v0.36.0", "v0.37.9", "v0.38.0", "v0.38.8", "v0.38.9", "v0.38.27"];
+  versions.forEach((x, i) => {
+    const installed = contractFor(x);
+    for (const y of versions.slice(i + 1)) {
+      for (const name of contractFor(y).triggers) assert.ok(installed.executables.includes(name), `installed on ${x}, ${y} fires ${name}`);
+    }
+    for (const name of installed.triggers) assert.ok(installed.executables.includes(name), `${x} ${name}`);
+    // Nothing installed that no version at or after X answers (0.24's own, e.g. pre-start, are 0.24's triggers).
+    for (const name of installed.executables) {
+      assert.ok(versions.slice(i).some((y) => contractFor(y).triggers.includes(name)), `${x} installs ${name}, which no later ps answers`);
+    }
+  });
+  assert.deepEqual(contractFor("v0.35.20").executables.filter((t) => !answersTrigger(contractFor("v0.35.20"), t)), ["docker-args-process-deploy", "ps-get-property"]);
+  assert.deepEqual(contractFor("v0.37.9").executables.filter((t) => !answersTrigger(contractFor("v0.37.9"), t)), ["docker-args-process-deploy"]);
+  assert.deepEqual(contractFor("v0.38.9").executables, contractFor("v0.38.9").triggers);
 });
 
 test("every trigger of every supported version has a handler and an executable in triggers/", () => {

@@ -94,10 +94,12 @@ after(async () => {
   await host?.destroy();
 });
 
-test("0.31.5: install.sh installs core ps 0.31.5's trigger executables, none of 0.24's own", () => {
+test("0.31.5: install.sh installs core ps 0.31.5's trigger executables and newer ps's (forward), none of 0.24's own", () => {
   const expected = contractFor("v0.31.5").triggers;
   for (const name of expected) assert.ok(lstatSync(join(plugin, name)).mode & 0o111, name);
-  for (const gone of ["post-extract", "procfile-extract", "procfile-remove", "pre-start", "docker-args-process-deploy"]) {
+  // For an in-place upgrade to 0.35+/0.36+/0.38.9+ (no-ops on 0.31.5: test/fast-paths-0.38.test.ts).
+  for (const name of ["post-release-builder", "ps-get-property", "docker-args-process-deploy"]) assert.ok(lstatSync(join(plugin, name)).mode & 0o111, name);
+  for (const gone of ["post-extract", "procfile-extract", "procfile-remove", "pre-start"]) {
     assert.ok(!existsSync(join(plugin, gone)), `${gone} is not a 0.31.5 trigger`);
   }
   // core-post-extract has no shell fast path on 0.31.5 (it must always copy the Procfile); the
