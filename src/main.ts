@@ -1,4 +1,6 @@
+import { writeFileSync } from "node:fs";
 import { DokkuError, isDokkuError } from "./core/errors.ts";
+import { REASON_FILE_ENV } from "./core/all-apps.ts";
 import { answersTrigger } from "./core/dokku-contract.ts";
 import { log, isTrace } from "./adapters/log.ts";
 import { parseArgs, type FlagSpec, type ParsedArgs } from "./cli-args.ts";
@@ -181,15 +183,31 @@ async function underDeployLock(ctx: Context, app: string | undefined, fn: () => 
   await withDeployLock(ctx.paths, verifyApp(ctx, app), fn);
 }
 
+/**
+ * Prints a user error line as Dokku does; a per-app run of an `--all`
+ * command also leaves it where its parent reads the failure reason.
+ */
+function printError(line: string): void {
+  log.err(line);
+  const reasonFile = process.env[REASON_FILE_ENV];
+  if (reasonFile) {
+    try {
+      writeFileSync(reasonFile, line, { mode: 0o600 });
+    } catch {
+      // The reason is then `exit status N`; the error itself is printed.
+    }
+  }
+}
+
 /** Prints a user error as Dokku does and returns the exit code. */
 function report(error: unknown): number {
   if (isDokkuError(error)) {
-    if (error.message) log.err(` !     ${error.message}\n`);
+    if (error.message) printError(` !     ${error.message}\n`);
     if (isTrace() && error.stack) log.err(`${error.stack}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  log.err(` !     ${message.split("\n")[0]}\n`);
+  printError(` !     ${message.split("\n")[0]}\n`);
   if (isTrace() && error instanceof Error && error.stack) log.err(`${error.stack}\n`);
   return 1;
 }

@@ -69,6 +69,13 @@ export function finalError(command: AllAppsCommand, outcomes: readonly AppOutcom
 }
 
 const MAX_REASON = 200;
+
+/**
+ * The environment variable naming the file in which a per-app run of an
+ * `--all` command (src/services/all-apps.ts) leaves the error line its edge
+ * prints, for the parent's failure reason.
+ */
+export const REASON_FILE_ENV = "DOKKU_PS_REASON_FILE";
 // Matches the ANSI escape sequences (colours, cursor moves) some build tools print.
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;

@@ -1,4 +1,6 @@
-import { availableParallelism, cpus } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
+import { join } from "node:path";
 import { DokkuError } from "../core/errors.ts";
 import { parseParallel } from "../core/parallel.ts";
 import {
@@ -15,6 +17,8 @@ import {
 import { info2 } from "../core/output.ts";
 import { log } from "../adapters/log.ts";
 import { SPAWN_CWD } from "../adapters/spawn-cwd.ts";
+import { readIfExists } from "../adapters/files.ts";
+import { REASON_FILE_ENV } from "../core/all-apps.ts";
 import { listApps } from "./apps.ts";
 import type { Context } from "./context.ts";
 
@@ -40,25 +44,30 @@ export function childArgv(command: AllAppsCommand, app: string): { file: string;
   return { file: process.execPath, args: [...process.execArgv, entry, "each", command, `ps:${command}`, app] };
 }
 
-async function runOne(command: AllAppsCommand, app: string): Promise<AppOutcome> {
+async function runOne(command: AllAppsCommand, app: string, reasons: string): Promise<AppOutcome> {
   const { execa } = await import("execa");
   const { file, args } = childArgv(command, app);
-  // stdout goes straight to ours; stderr is shown as it comes and also kept
-  // to pick the failure reason from. argv array, no shell.
+  // Both streams go straight to ours, as core ps's in-process run writes
+  // them (plugins/common/parallel.go), so an app's stdout and stderr lines
+  // keep the order it printed them in; a pipe for stderr would hold its lines
+  // back behind later stdout lines. The failure reason is the error line the
+  // child's edge prints, which it also writes to REASON_FILE_ENV's file
+  // (src/main.ts). argv array, no shell.
+  const reasonFile = join(reasons, `${app}.reason`);
   const result = await execa(file, args, {
     cwd: SPAWN_CWD,
     stdin: "ignore",
     stdout: "inherit",
-    stderr: ["pipe", "inherit"],
+    stderr: "inherit",
+    env: { [REASON_FILE_ENV]: reasonFile },
     reject: false,
-    stripFinalNewline: false,
   });
   if (result.exitCode === 0) return { app, ok: true, reason: "" };
-  const stderr = typeof result.stderr === "string" ? result.stderr : "";
+  const printed = readIfExists(reasonFile) ?? "";
   const reason =
     result.exitCode === undefined && !result.signal
       ? `unable to start: ${result.shortMessage ?? result.message}`
-      : shortReason(stderr, result.exitCode, result.signal ?? undefined);
+      : shortReason(printed, result.exitCode, result.signal ?? undefined);
   return { app, ok: false, reason };
 }
 
@@ -82,12 +91,14 @@ export async function runAgainstAllApps(ctx: Context, command: AllAppsCommand, p
   const { default: PQueue } = await import("p-queue");
   const queue = new PQueue({ concurrency: concurrency.mode === "serial" ? 1 : concurrency.workers });
   const outcomes: AppOutcome[] = [];
+  // Where each app's run leaves its error line (removed when the run ends).
+  const reasons = mkdtempSync(join(tmpdir(), "dokku-ps-all-"));
   for (const app of apps) {
     void queue.add(async () => {
       log.info1(startLine(command, app, concurrency));
       let outcome: AppOutcome;
       try {
-        outcome = await runOne(command, app);
+        outcome = await runOne(command, app, reasons);
       } catch (error) {
         outcome = { app, ok: false, reason: (error as Error).message.split("\n")[0] ?? "error" };
       }
@@ -96,7 +107,11 @@ export async function runAgainstAllApps(ctx: Context, command: AllAppsCommand, p
       log.out(info2(finishedLine(outcome)));
     });
   }
-  await queue.onIdle();
+  try {
+    await queue.onIdle();
+  } finally {
+    rmSync(reasons, { recursive: true, force: true });
+  }
 
   log.out(info2(summaryLine(command, outcomes)));
   const error = finalError(command, outcomes, concurrency);
