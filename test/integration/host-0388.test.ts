@@ -175,6 +175,13 @@ test("0.38.27 scheduler: the Cmd is the Procfile's, dockerfile-start-cmd replace
     assert.deepEqual(c.cmd, ["sh", "-c", "sleep 4343", "x"], "split into words as fn-docker-args-split does");
     assert.equal(c.restartPolicy.Name, "no");
 
+    // builder-dockerfile's builder-release: dokku/<app>:latest is rebuilt FROM the build image with the release
+    // labels, so the running container's image is the release-stage one (the build-stage image stays apart).
+    const latest = () => run("docker", ["image", "inspect", "-f", '{{.Id}} {{index .Config.Labels "com.dokku.image-stage"}}', `dokku/${app}:latest`]);
+    const released = (await latest()).stdout.trim().split(" ");
+    assert.equal(released[1], "release", "dokku/<app>:latest is the release-stage image");
+    assert.equal(await inspect((await web()).id, "{{.Image}}"), released[0]);
+
     // skip-deploy, global true: released, not deployed; the running container stays.
     psSet(host, "--global", "skip-deploy", "true");
     const before = readFileSync(join(host.home, app, "CONTAINER.web.1"), "utf8");
@@ -186,6 +193,8 @@ test("0.38.27 scheduler: the Cmd is the Procfile's, dockerfile-start-cmd replace
     assert.doesNotMatch(r.text, /Deploying sch-\w+ via the docker-local scheduler/);
     assert.equal(readFileSync(join(host.home, app, "CONTAINER.web.1"), "utf8"), before, "no new container");
     assert.equal((await web()).id, before.trim(), "the old one still runs");
+    // The push built and released dokku/<app>:latest again: still the release-stage image.
+    assert.equal((await latest()).stdout.trim().split(" ")[1], "release");
 
     // The app's own `false` wins over the global `true`.
     psSet(host, app, "skip-deploy", "false");
