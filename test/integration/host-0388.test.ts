@@ -152,6 +152,12 @@ test("0.38.27 scheduler: the Cmd is the Procfile's, dockerfile-start-cmd replace
   assert.match(r.text, /^-----> Checking for heroku\.postdeploy task$/m);
   let c = await web();
   assert.deepEqual(c.cmd, ["sleep", "86400"]);
+  // The builder type is the builder property `detected` (dokku_receive's builder-set-property), no config var;
+  // the container keeps the label (record: ps:inspect's com.dokku.builder-type, no DOKKU_APP_TYPE in the env).
+  assert.equal(readFileSync(join(host.lib, "config", "builder", app, "detected"), "utf8"), "dockerfile");
+  assert.doesNotMatch(readFileSync(host.envFile(app), "utf8"), /DOKKU_APP_TYPE/);
+  assert.equal(await inspect(c.id, '{{index .Config.Labels "com.dokku.builder-type"}}'), "dockerfile");
+  assert.ok(!(await inspect(c.id, "{{json .Config.Env}}")).includes("DOKKU_APP_TYPE"));
   assert.deepEqual(c.restartPolicy, { Name: "on-failure", MaximumRetryCount: 10 });
 
   // start-cmd (herokuish/CNB only) changes nothing; a global restart-policy reaches the new container.
@@ -277,7 +283,7 @@ test("upgrade-host 0.35.20 -> 0.38.27: config, docker options and deprecated con
   try {
     const app = await old.createApp("upg");
     for (const argv of [
-      ["config:set", "--no-restart", app, "FOO=bar", "DOKKU_DOCKER_STOP_TIMEOUT=5", "DOKKU_APP_RESTORE=0", "DOKKU_DOCKERFILE_START_CMD=sleep 4343"],
+      ["config:set", "--no-restart", app, "FOO=bar", "DOKKU_DOCKER_STOP_TIMEOUT=5", "DOKKU_APP_RESTORE=0", "DOKKU_DOCKERFILE_START_CMD=sleep 4343", "DOKKU_APP_TYPE=dockerfile"],
       ["config:set", "--global", "DOKKU_SKIP_DEPLOY=true", "KEEP=1"],
       ["docker-options:add", app, "deploy", "--restart=unless-stopped"],
       ["docker-options:add", app, "deploy", "--label=kept=1"],
@@ -294,6 +300,7 @@ test("upgrade-host 0.35.20 -> 0.38.27: config, docker options and deprecated con
       "-----> Migrating deprecated global DOKKU_DEFAULT_CHECKS_WAIT to checks default-wait property. Use 'dokku checks:set --global default-wait <value>' to manage this going forward.",
       `-----> Migrating deprecated DOKKU_DOCKER_STOP_TIMEOUT to ps stop-timeout-seconds property for ${app}. Use 'dokku ps:set ${app} stop-timeout-seconds <value>' to manage this going forward.`,
       "-----> Migrating deprecated global DOKKU_SKIP_DEPLOY to ps skip-deploy property. Use 'dokku ps:set --global skip-deploy <value>' to manage this going forward.",
+      `-----> Migrating deprecated DOKKU_APP_TYPE to builder detected property for ${app}. Use 'dokku builder:set ${app} detected <value>' to manage this going forward.`,
     ])
       assert.ok(up.stdout.split("\n").includes(line), `${line}\n---\n${up.stdout}`);
 
@@ -313,6 +320,7 @@ test("upgrade-host 0.35.20 -> 0.38.27: config, docker options and deprecated con
     assert.equal(prop("ps", app, "dockerfile-start-cmd"), "sleep 4343");
     assert.equal(prop("ps", app, "restart-policy"), "unless-stopped");
     assert.equal(prop("ps", "--global", "skip-deploy"), "true");
+    assert.equal(prop("builder", app, "detected"), "dockerfile", "builder's install: DOKKU_APP_TYPE -> detected");
     assert.equal(prop("docker-options", app, "_default_.deploy"), "--label=kept=1\n", "--restart= left the docker options");
     assert.equal(prop("checks", "--global", "default-wait"), "0", "the harness's global DOKKU_DEFAULT_CHECKS_WAIT=0");
     assert.equal((await old.dokku("version")).stdout, "dokku version 0.38.27\n");
