@@ -284,7 +284,7 @@ test("upgrade-host 0.35.20 -> 0.38.27: config, docker options and deprecated con
     const app = await old.createApp("upg");
     for (const argv of [
       ["config:set", "--no-restart", app, "FOO=bar", "DOKKU_DOCKER_STOP_TIMEOUT=5", "DOKKU_APP_RESTORE=0", "DOKKU_DOCKERFILE_START_CMD=sleep 4343", "DOKKU_APP_TYPE=dockerfile"],
-      ["config:set", "--global", "DOKKU_SKIP_DEPLOY=true", "KEEP=1"],
+      ["config:set", "--global", "DOKKU_SKIP_DEPLOY=true", "KEEP=1", "DOKKU_SCHEDULER=docker-local"],
       ["docker-options:add", app, "deploy", "--restart=unless-stopped"],
       ["docker-options:add", app, "deploy", "--label=kept=1"],
     ]) {
@@ -321,6 +321,7 @@ test("upgrade-host 0.35.20 -> 0.38.27: config, docker options and deprecated con
     assert.equal(prop("ps", app, "restart-policy"), "unless-stopped");
     assert.equal(prop("ps", "--global", "skip-deploy"), "true");
     assert.equal(prop("builder", app, "detected"), "dockerfile", "builder's install: DOKKU_APP_TYPE -> detected");
+    assert.equal(prop("scheduler", "--global", "selected"), "docker-local", "scheduler's install: DOKKU_SCHEDULER -> selected");
     assert.equal(prop("docker-options", app, "_default_.deploy"), "--label=kept=1\n", "--restart= left the docker options");
     assert.equal(prop("checks", "--global", "default-wait"), "0", "the harness's global DOKKU_DEFAULT_CHECKS_WAIT=0");
     assert.equal((await old.dokku("version")).stdout, "dokku version 0.38.27\n");
@@ -396,5 +397,32 @@ test("0.38.27 dispatcher: ps:restart/ps:rebuild start a build capture for their 
   // Other commands do not start one.
   const stop = await host.dokku("ps:stop", "--all");
   assert.ok(!stop.stderr.includes("flag provided"), stop.stderr);
+  assert.equal((await host.dokku("--force", "apps:destroy", app)).code, 0);
+});
+
+test("0.38.27 scheduler selection: the scheduler property selected (app, then --global), else docker-local; DOKKU_SCHEDULER is not read; scheduler:set writes and clears it", async () => {
+  const app = await host.createApp("sel");
+  const detect = async () => {
+    const r = await host.dokku("plugin:trigger", "scheduler-detect", app);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  assert.equal(await detect(), "docker-local");
+  assert.equal((await host.dokku("config:set", "--no-restart", app, "DOKKU_SCHEDULER=recorder")).code, 0);
+  assert.equal(await detect(), "docker-local", "0.38 reads no DOKKU_SCHEDULER");
+
+  const set = await host.dokku("scheduler:set", "--global", "selected", "glob");
+  assert.equal(set.stdout, "=====> Setting selected to glob\n", set.stderr);
+  assert.equal(await detect(), "glob");
+  assert.equal((await host.dokku("scheduler:set", app, "selected", "mine")).code, 0);
+  assert.deepEqual(fileMode(join(host.lib, "config", "scheduler", app, "selected")), { mode: 0o600, owned: true });
+  assert.equal(await detect(), "mine", "the app's value wins");
+  const unset = await host.dokku("scheduler:set", app, "selected");
+  assert.equal(unset.stdout, "=====> Unsetting selected\n", unset.stderr);
+  assert.equal(await detect(), "glob");
+  assert.equal((await host.dokku("scheduler:set", "--global", "selected")).code, 0);
+  assert.equal(await detect(), "docker-local");
+  const bad = await host.dokku("scheduler:set", app, "nonsense", "x");
+  assert.equal(bad.code, 1);
   assert.equal((await host.dokku("--force", "apps:destroy", app)).code, 0);
 });
