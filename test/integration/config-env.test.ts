@@ -107,11 +107,13 @@ async function redeploy(what: string): Promise<void> {
 /**
  * What the host's git plugin itself sets on a push (config:set --no-restart),
  * not ps: nothing on 0.24.10; on 0.31.5 GIT_REV and DOKKU_APP_TYPE
- * (host/versions/0.31.5/core-plugins/git/internal-functions, as Dokku 0.31.5's git plugin).
+ * (host/versions/0.31.5/core-plugins/git/internal-functions, as Dokku 0.31.5's git plugin); on 0.38.27 GIT_REV only.
  */
 async function pushVars(): Promise<Array<[string, string]>> {
   if (host.is024) return [];
   const rev = (await execa("git", ["rev-parse", "HEAD"], { cwd: src })).stdout.trim();
+  // 0.38.27 keeps the builder type as the builder property `detected`, no config var.
+  if (host.is038) return [["GIT_REV", rev]];
   return [["DOKKU_APP_TYPE", "dockerfile"], ["GIT_REV", rev]];
 }
 
