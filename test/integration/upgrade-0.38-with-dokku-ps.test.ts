@@ -167,7 +167,12 @@ async function trigger(...args: string[]): Promise<string> {
   return r.stdout;
 }
 
-async function assertApp(app: string, step: string): Promise<void> {
+/**
+ * `asks`: also ps's answers to 0.38's scheduler (ps-get-property needs
+ * dokku-ps's 0.38 trigger set; right after the upgrade, before install.sh
+ * runs again, only what is on disk and running is checked).
+ */
+async function assertApp(app: string, step: string, asks = true): Promise<void> {
   const w = want[app]!;
   const at = `${app} ${step}`;
   const props = join(host.lib, "config", "ps", app);
@@ -190,10 +195,12 @@ async function assertApp(app: string, step: string): Promise<void> {
   const dir = statSync(props);
   assert.deepEqual([dir.mode & 0o777, dir.uid, dir.gid], [0o755, uid, gid], `${at}: config/ps/<app> mode and owner`);
 
-  // What 0.38's scheduler asks (v0.38.27 plugins/ps/triggers.go TriggerPsGetProperty; the record's extra log).
-  assert.equal(await trigger("ps-get-property", app, "restart-policy"), `${w.restartPolicy ?? "on-failure:10"}\n`, `${at}: ps-get-property restart-policy`);
-  assert.equal(await trigger("ps-get-property", app, "stop-timeout-seconds"), `${w.stopTimeout ?? "30"}\n`, `${at}: ps-get-property stop-timeout-seconds`);
-  assert.equal(await trigger("ps-get-property", app, "restore"), `${w.restore}\n`, `${at}: ps-get-property restore`);
+  if (asks) {
+    // What 0.38's scheduler asks (v0.38.27 plugins/ps/triggers.go TriggerPsGetProperty; the record's extra log).
+    assert.equal(await trigger("ps-get-property", app, "restart-policy"), `${w.restartPolicy ?? "on-failure:10"}\n`, `${at}: ps-get-property restart-policy`);
+    assert.equal(await trigger("ps-get-property", app, "stop-timeout-seconds"), `${w.stopTimeout ?? "30"}\n`, `${at}: ps-get-property stop-timeout-seconds`);
+    assert.equal(await trigger("ps-get-property", app, "restore"), `${w.restore}\n`, `${at}: ps-get-property restore`);
+  }
   assert.equal(await trigger("ps-current-scale", app), lines(w.scale), `${at}: ps-current-scale`);
 
   // The restart policy lives in the property only: no `--restart=` in the deploy docker options
@@ -212,8 +219,8 @@ async function assertApp(app: string, step: string): Promise<void> {
   assert.deepEqual(await running(app), w.containers, `${at}: running containers`);
 }
 
-async function assertAll(step: string): Promise<void> {
-  for (const app of [ua, ub, uc]) await assertApp(app, step);
+async function assertAll(step: string, asks = true): Promise<void> {
+  for (const app of [ua, ub, uc]) await assertApp(app, step, asks);
 }
 
 async function ok(p: Promise<{ code: number; stdout: string; stderr: string }>, what: string): Promise<string> {
@@ -287,7 +294,7 @@ async function upgrade038(): Promise<void> {
   assert.match(readFileSync(join(core, "plugin.toml"), "utf8"), /version = "0.38.27"/);
   assert.equal(readlinkSync(backup), core, "the kept-aside link names core ps 0.38.27 now");
   assert.ok(lstatSync(plugin).isDirectory() && existsSync(join(plugin, ".dokku-ps")), "dokku-ps is still the ps plugin");
-  await assertAll("right after the upgrade");
+  await assertAll("right after the upgrade", false);
 }
 
 test("upgrade 0.35.20 → 0.38.27 with dokku-ps, install.sh again as the README says: formation, restore flag, restart policy, stop timeout and config vars move to 0.38's places and stay; the next deploys run the same containers; after --uninstall core ps 0.38.27 finds it all", async () => {
