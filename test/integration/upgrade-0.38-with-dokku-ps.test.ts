@@ -48,6 +48,7 @@ export const CONCERNS_DOKKU = "0.35.20";
 
 const INSTALL = join(REPO, "install.sh");
 const UPGRADE = join(REPO, "host", "bin", "upgrade-host");
+const LAY_CORE_PS = join(REPO, "host", "bin", "lay-core-ps");
 
 /** The host of the walk running now (each test makes its own). */
 let host: Host;
@@ -60,9 +61,13 @@ after(async () => {
   for (const dir of Object.values(src)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A 0.35.20 host as the package lays it (core ps, host/bin/lay-core-ps), then dokku-ps's install.sh, which keeps core ps aside. */
 async function newHost(): Promise<void> {
-  host = await Host.create({ version: CONCERNS_DOKKU });
+  host = await Host.create({ version: CONCERNS_DOKKU, plugin: false });
   hosts.push(host);
+  await ok(run(LAY_CORE_PS, [], { env: host.env() }), "lay-core-ps");
+  const installed = await ok(run(INSTALL, [], { env: host.env() }), "install.sh");
+  assert.match(installed, /Kept Dokku's core ps plugin aside in .*\.dokku-ps-core-backup\n/);
 }
 
 // ---- the ENV files -----------------------------------------------------------
