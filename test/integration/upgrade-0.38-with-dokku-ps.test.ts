@@ -200,6 +200,8 @@ async function assertApp(app: string, step: string, asks = true): Promise<void> 
   const dir = statSync(props);
   assert.deepEqual([dir.mode & 0o777, dir.uid, dir.gid], [0o755, uid, gid], `${at}: config/ps/<app> mode and owner`);
 
+  assert.deepEqual(await running(app), w.containers, `${at}: running containers`);
+
   if (asks) {
     // What 0.38's scheduler asks (v0.38.27 plugins/ps/triggers.go TriggerPsGetProperty; the record's extra log).
     assert.equal(await trigger("ps-get-property", app, "restart-policy"), `${w.restartPolicy ?? "on-failure:10"}\n`, `${at}: ps-get-property restart-policy`);
@@ -221,7 +223,6 @@ async function assertApp(app: string, step: string, asks = true): Promise<void> 
   assert.deepEqual([st.mode & 0o777, st.uid, st.gid], [0o600, uid, gid], `${at}: ENV mode and owner`);
   assert.ok(!existsSync(join(host.home, app, "ENV")), `${at}: no $DOKKU_ROOT/<app>/ENV`);
 
-  assert.deepEqual(await running(app), w.containers, `${at}: running containers`);
 }
 
 async function assertAll(step: string, asks = true): Promise<void> {
@@ -331,10 +332,8 @@ test("upgrade 0.35.20 → 0.38.27 with dokku-ps, install.sh again as the README 
   await repush(ub);
   await repush(ua);
   // Core ps ignores the image's DOKKU_SCALE: app-json (no app.json) makes ua scalable, same formation.
+  // (host/'s core ps stand-in answers triggers only: no ps:* command after --uninstall.)
   want[ua]!.canScale = "true";
-  await dokku("ps:stop", uc);
-  want[uc]!.restore = "false";
-  want[uc]!.containers = [];
   await assertAll("after a push under core ps 0.38.27");
 });
 
