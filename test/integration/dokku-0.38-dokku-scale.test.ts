@@ -44,7 +44,7 @@ const pushLines = (text: string) =>
     .filter((l) => l.includes("DOKKU_SCALE"));
 
 test("0.38.27 push: DOKKU_SCALE in the image is the formation (scale dokku:dokku 0600, can-scale false), one push line, ps:scale refuses with 0.24's text; an image without it hands scaling back", async () => {
-  const app = await host.createApp("d31scale");
+  const app = await host.createApp("d38scale");
   const src = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=2\n" }));
   const push = await host.push(app, src);
   assert.equal(push.code, 0, push.stderr);
@@ -82,7 +82,7 @@ test("0.38.27 push: DOKKU_SCALE in the image is the formation (scale dokku:dokku
 });
 
 test("0.38.27 push: DOKKU_SCALE in the image wins over an app.json formation; without DOKKU_SCALE the app.json formation applies and keeps can-scale false", async () => {
-  const app = await host.createApp("d31both");
+  const app = await host.createApp("d38both");
   const appJson = JSON.stringify({ formation: { web: { quantity: 2 }, worker: { quantity: 1 } } });
   const src = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=1\nworker=2\n", "app.json": appJson }));
   const push = await host.push(app, src);
@@ -112,7 +112,7 @@ test("0.38.27 push: DOKKU_SCALE in the image wins over an app.json formation; wi
 });
 
 test("0.38.27 push: a DOKKU_SCALE at / (WORKDIR elsewhere) is read too, and a bad one fails the push and changes nothing", async () => {
-  const app = await host.createApp("d31root");
+  const app = await host.createApp("d38root");
   const dockerfile = `FROM dokku-ps/busybox:latest\nWORKDIR /srv\nCOPY Procfile /srv/Procfile\nCOPY DOKKU_SCALE /DOKKU_SCALE\nCMD ["sleep", "86400"]\n`;
   const src = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER, DOKKU_SCALE: "web=0\nworker=1\n" }, dockerfile));
   const push = await host.push(app, src);
@@ -129,7 +129,7 @@ test("0.38.27 push: a DOKKU_SCALE at / (WORKDIR elsewhere) is read too, and a ba
 });
 
 test("0.38.27 push: an app whose image never shipped DOKKU_SCALE gets no extra line and nothing in data/ps/<app>/ but core ps's Procfile; after a DOKKU_SCALE is dropped, nothing of it stays there", async () => {
-  const app = await host.createApp("d31plain");
+  const app = await host.createApp("d38plain");
   const src = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER }));
   const dataPs = () => readdirNames(join(host.lib, "data", "ps", app)).sort();
   for (const round of [1, 2]) {
