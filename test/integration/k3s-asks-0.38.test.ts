@@ -144,7 +144,8 @@ function assertPropertyDir(app: string): void {
 
 test("0.38.27: every ask scheduler-k3s makes of ps at deploy gets core ps 0.38.27's answer; the properties k3s reads as files are where and as core leaves them", async () => {
   const app = await host.createApp("k3s");
-  await dokku("config:set", "--no-restart", app, `DOKKU_SCHEDULER=${SCHEDULER}`);
+  // 0.38 selects the scheduler with the scheduler property (plugins/scheduler TriggerSchedulerDetect).
+  await dokku("scheduler:set", app, "selected", SCHEDULER);
   const procfile = { web: "sleep 86400\n", worker: "sleep 86400\n" };
 
   // A first push with web=1 worker=2 (ps:scale --skip-deploy first, as an operator does on 0.38).
