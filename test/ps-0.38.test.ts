@@ -342,3 +342,20 @@ test("0.38.0 / 0.38.6 / 0.38.8: restore property and skip-deploy; --global repor
   assert.equal(trigger("ps-get-property", [APP, "skip-deploy"]), "false\n[exit 0]");
   assert.equal(ps("report", APP, "--ps-restart-policy"), "on-failure:10\n[exit 0]", "to 0.38.8 the deploy option's policy, default on-failure:10");
 });
+
+test("ps:retire: 0.36+ says what it retires and names the app's scheduler; 0.37+ retires expired run containers too (plugins/ps CommandRetire)", () => {
+  fresh("0.38.27");
+  mkdirSync(join(lib, "data", "ps"), { recursive: true });
+  assert.equal(ps("retire"), "-----> Retiring old containers and images\n-----> Retiring expired run containers\n[exit 0]");
+  assert.deepEqual(readFileSync(plugnLog, "utf8").split("\n").filter(Boolean), ["|trigger scheduler-retire docker-local ", "|trigger scheduler-run-retire"]);
+  rmSync(plugnLog);
+  assert.equal(ps("retire", APP), "-----> Retiring old containers and images\n-----> Retiring expired run containers\n[exit 0]");
+  assert.deepEqual(readFileSync(plugnLog, "utf8").split("\n").filter(Boolean), [`|trigger scheduler-retire docker-local ${APP}`, "|trigger scheduler-run-retire"]);
+  fresh("0.36.0");
+  mkdirSync(join(lib, "data", "ps"), { recursive: true });
+  assert.equal(ps("retire"), "-----> Retiring old containers and images\n[exit 0]");
+  assert.deepEqual(readFileSync(plugnLog, "utf8").split("\n").filter(Boolean), ["|trigger scheduler-retire docker-local "]);
+  fresh("0.35.20");
+  mkdirSync(join(lib, "data", "ps"), { recursive: true });
+  assert.equal(ps("retire"), "[exit 0]", "0.30–0.35 as dokku-ps always did it");
+});

@@ -121,6 +121,14 @@ export interface DokkuContract {
   readonly scaleJson: "object" | "formation-list";
   /** 0.36+'s ps:scale deploys only the process types whose count it changes (plugins/ps scaleSet deployOnlyChanged). */
   readonly scaleDeploysOnlyChanged: boolean;
+  /**
+   * ps:retire as core ps 0.36+ runs it: `-----> Retiring old containers and
+   * images`, `scheduler-retire <scheduler> <app>` (the app's scheduler when
+   * one is named, `""` otherwise); from 0.37 then `-----> Retiring expired
+   * run containers` and `scheduler-run-retire`. `plain` (0.24–0.35 as
+   * dokku-ps always did it): `scheduler-retire <global scheduler>` only.
+   */
+  readonly retireSteps: "plain" | "announced" | "announced-with-run-containers";
   /** Config vars the install trigger moves into ps properties (core ps's MigrateConfigToProperties). */
   readonly configMigrations: readonly ConfigMigration[];
   /** 0.38.9+'s install: a `--restart=` deploy option becomes the `restart-policy` property (when not the default) and goes. */
@@ -403,6 +411,7 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     dockerOptionsStore: atLeast(v, 38) ? "property-list" : "app-file",
     scaleJson: atLeast(v, 38, 21) ? "formation-list" : "object",
     scaleDeploysOnlyChanged: atLeast(v, 36),
+    retireSteps: atLeast(v, 37) ? "announced-with-run-containers" : atLeast(v, 36) ? "announced" : "plain",
     configMigrations: configMigrations(v),
     migratesRestartPolicyOption: atLeast(v, 38, 9),
     firesConfigMigrateEnv: atLeast(v, 38, 15),
@@ -447,6 +456,7 @@ function contract024(text: string): DokkuContract {
     dockerOptionsStore: "app-file",
     scaleJson: "object",
     scaleDeploysOnlyChanged: false,
+    retireSteps: "plain",
     configMigrations: [],
     migratesRestartPolicyOption: false,
     firesConfigMigrateEnv: false,

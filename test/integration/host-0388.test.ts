@@ -110,6 +110,12 @@ test("0.38.27 config: the app env is config/<app>/ENV (godotenv 1.5.1: NO_VHOST=
   assert.equal((await host.dokku("config:unset", "--global", "GLOBAL_ONE")).code, 0);
   assert.equal(readFileSync(globalEnv, "utf8"), "\n", "an empty env is a newline (the record's 1-byte global ENV)");
 
+  // proxy:disable: a proxy property, no config var (record: only `-----> Disabling proxy for app`).
+  const proxy = await host.dokku("proxy:disable", app);
+  assert.equal(proxy.stdout, "-----> Disabling proxy for app\n", proxy.stderr);
+  assert.equal(readFileSync(join(host.lib, "config", "proxy", app, "disabled"), "utf8"), "true");
+  assert.equal(readFileSync(env, "utf8"), 'FOO="bar"\nNO_VHOST=1\n');
+
   const destroy = await host.dokku("--force", "apps:destroy", app);
   assert.equal(destroy.code, 0, destroy.stderr);
   assert.ok(!existsSync(join(host.lib, "config", app)), "config/<app> removed");
@@ -317,5 +323,30 @@ test("upgrade-host 0.35.20 -> 0.38.27: config, docker options and deprecated con
     assert.ok(c.env.includes("FOO=bar") && c.env.includes("KEEP=1"), c.env.join(" "));
   } finally {
     await old.destroy();
+  }
+});
+
+test("0.38.27 with dokku-ps installed over core ps, then install.sh --uninstall: core ps 0.38.27's stand-in is back and answers ps-get-property", async () => {
+  const h = await Host.create({ version: CONCERNS_DOKKU, plugin: false });
+  try {
+    await h.layCorePs();
+    const app = await h.createApp("unin");
+    const install = await run(join(REPO, "install.sh"), [], { env: h.env() });
+    assert.equal(install.code, 0, install.stderr);
+    assert.match(install.stdout, /Kept Dokku's core ps plugin aside/);
+    const uninstall = await run(join(REPO, "install.sh"), ["--uninstall"], { env: h.env() });
+    assert.equal(uninstall.code, 0, uninstall.stderr);
+    assert.match(uninstall.stdout, /Restored Dokku's core ps plugin/);
+    const ps = join(h.lib, "plugins", "enabled", "ps");
+    assert.match(readFileSync(join(ps, "plugin.toml"), "utf8"), /version = "0\.38\.27"/);
+    assert.ok(existsSync(join(ps, ".core")));
+    psSet(h, "--global", "stop-timeout-seconds", "12");
+    const answer = await h.dokku("plugin:trigger", "ps-get-property", app, "stop-timeout-seconds");
+    assert.equal(answer.stdout, "12\n", answer.stderr);
+    const bad = await h.dokku("plugin:trigger", "ps-get-property", app, "start-cmd");
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr, " !     Invalid ps property specified: start-cmd\n");
+  } finally {
+    await h.destroy();
   }
 });
