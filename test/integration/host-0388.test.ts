@@ -13,7 +13,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execa } from "execa";
 import { join } from "node:path";
 import { DOKKU, Host, REPO, commitFiles, deployedContainers, dockerfileApp, dokkuUser, run, workTree, PROCFILE_WEB_WORKER } from "./harness.ts";
@@ -81,6 +81,13 @@ test("0.38.27: a new host says so (dokku version, plugn 0.17.1) and lays core ps
   assert.match(readFileSync(join(ps, "plugin.toml"), "utf8"), /version = "0\.38\.27"/);
   for (const trigger of ["docker-args-process-deploy", "ps-get-property", "post-release-builder"]) assert.ok(existsSync(join(ps, trigger)), trigger);
   assert.ok(!existsSync(join(ps, "pre-deploy")), "0.35+ core ps has no pre-deploy");
+  // The record's `ls -ld` of the ps entries: every link the Dokku user's.
+  const { uid, gid } = dokkuUser();
+  for (const link of [join(host.lib, "core-plugins", "enabled", "ps"), join(host.lib, "plugins", "available", "ps"), ps]) {
+    const st = lstatSync(link);
+    assert.ok(st.isSymbolicLink(), link);
+    assert.deepEqual([st.uid, st.gid], [uid, gid], link);
+  }
   // plugn 0.17.1 works with a socket stdin (0.31.5's 0.12.0 did not).
   const sock = await execa(join(REPO, "host", "bin", "plugn"), ["version"], { env: host.env(), input: "", reject: false });
   assert.equal(sock.exitCode, 0, sock.stderr);
@@ -357,4 +364,20 @@ test("0.38.27 with dokku-ps installed over core ps, then install.sh --uninstall:
   } finally {
     await h.destroy();
   }
+});
+
+test("0.38.27 dispatcher: ps:restart/ps:rebuild start a build capture for their first argument, so `--all` reaches builds-record-start's Go flag parsing (record: its two lines first); an app name prints nothing", async () => {
+  const usage = `Usage of ${join(host.lib, "plugins", "enabled", "builds", "builds-record-start")}:`;
+  for (const cmd of ["ps:restart", "ps:rebuild"]) {
+    const r = await host.dokku(cmd, "--all", "--parallel", "-1");
+    assert.deepEqual(r.stderr.split("\n").slice(0, 2), ["flag provided but not defined: -all", usage], `${cmd}\n${r.stderr}`);
+  }
+  const app = await host.createApp("bld");
+  const one = await host.dokku("ps:restart", app);
+  assert.ok(!one.stderr.includes("flag provided"), one.stderr);
+  assert.ok(!one.stderr.includes("Usage of"), one.stderr);
+  // Other commands do not start one.
+  const stop = await host.dokku("ps:stop", "--all");
+  assert.ok(!stop.stderr.includes("flag provided"), stop.stderr);
+  assert.equal((await host.dokku("--force", "apps:destroy", app)).code, 0);
 });
