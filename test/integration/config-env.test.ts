@@ -6,6 +6,13 @@
  * and write what Dokku's config plugin would have written: godotenv Marshal
  * of the whole map. Checked on a file written by `config:set` and on an old
  * `export KEY='value'` file planted as older Dokku left it.
+ *
+ * On 0.38 the restore flag is the ps property `restore` and the app's ENV
+ * is `$DOKKU_LIB_ROOT/config/<app>/ENV`, written by the config plugin as
+ * godotenv v1.5.1 writes it (integers unquoted, a final newline):
+ * real-dokku-0.38.27/README.md "Where ps keeps things". There no ps step
+ * writes ENV at all: every step leaves it byte for byte as it was, and the
+ * restore flag (`host.restoreFlag`) is checked where that Dokku keeps it.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,13 +22,23 @@ import { execa } from "execa";
 import { DOKKU, Host, callerCwd, commitFiles, dockerfileApp, dokkuUser, workTree } from "./harness.ts";
 import { fromByteString, parseEnvFile } from "../../src/core/env-file.ts";
 
-/** godotenv v1.2.0 Marshal, written out plainly (independent of src/). */
+/**
+ * What this host's config plugin writes for `env`, written out plainly
+ * (independent of src/): godotenv v1.2.0 Marshal to 0.37; on 0.38 godotenv
+ * v1.5.1 Write, whose Marshal writes a value strconv.Atoi takes (an int64,
+ * optional sign) as the number (`%d`), and which adds a final newline.
+ */
 function marshal(env: Map<string, string>): string {
+  const v15 = host.contract.envFiles === "lib-config";
   const lines = [...env].map(([k, v]) => {
+    if (v15 && /^[+-]?[0-9]+$/.test(v)) {
+      const n = BigInt(v);
+      if (n >= -(2n ** 63n) && n < 2n ** 63n) return Buffer.from(`${k}=${n}`);
+    }
     for (const c of ["\\", "\n", "\r", '"', "!", "$", "`"]) v = v.split(c).join(c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\" + c);
     return Buffer.from(`${k}="${v}"`);
   });
-  return lines.sort(Buffer.compare).map((l) => l.toString()).join("\n");
+  return lines.sort(Buffer.compare).map((l) => l.toString()).join("\n") + (v15 ? "\n" : "");
 }
 
 /** Values with everything the issue lists (and a `:` and a URL for good measure). */
@@ -76,7 +93,20 @@ after(async () => {
   await host?.destroy();
 });
 
-const envPath = () => join(host.home, app, "ENV");
+const envPath = () => host.envFile(app);
+
+/** Where this Dokku keeps the restore flag: DOKKU_APP_RESTORE in ENV (to 0.37), else the ps property. */
+const restoreInEnv = () => host.contract.restoreStore === "config-var";
+
+/**
+ * After a step that sets the restore flag to `on`: the flag as this Dokku
+ * keeps it (host.restoreFlag), and `expected` with DOKKU_APP_RESTORE where
+ * that lives in ENV (on 0.38 ENV has none: `expected` as it was).
+ */
+function restored(expected: Map<string, string>, on: boolean): Map<string, string> {
+  assert.equal(host.restoreFlag(app), on, `restore flag ${on}`);
+  return restoreInEnv() ? expected.set("DOKKU_APP_RESTORE", on ? "1" : "0") : expected;
+}
 const fileText = () => fromByteString(readFileSync(envPath()).toString("latin1"));
 const fileVars = () => new Map([...parseEnvFile(readFileSync(envPath()).toString("latin1"))].map(([k, v]) => [fromByteString(k), fromByteString(v)]));
 
@@ -107,14 +137,14 @@ async function redeploy(what: string): Promise<void> {
 /**
  * What the host's git plugin itself sets on a push (config:set --no-restart),
  * not ps: nothing on 0.24.10; on 0.31.5 GIT_REV and DOKKU_APP_TYPE
- * (host/versions/0.31.5/core-plugins/git/internal-functions, as Dokku 0.31.5's git plugin); on 0.38.27 GIT_REV only.
+ * (host/versions/0.31.5/core-plugins/git/internal-functions, as Dokku 0.31.5's git plugin);
+ * on 0.38 GIT_REV only (host/versions/0.38.27/core-plugins/git; the record's container env
+ * has no DOKKU_APP_TYPE).
  */
 async function pushVars(): Promise<Array<[string, string]>> {
   if (host.is024) return [];
   const rev = (await execa("git", ["rev-parse", "HEAD"], { cwd: src })).stdout.trim();
-  // 0.38.27 keeps the builder type as the builder property `detected`, no config var.
-  if (host.is038) return [["GIT_REV", rev]];
-  return [["DOKKU_APP_TYPE", "dockerfile"], ["GIT_REV", rev]];
+  return host.is038 ? [["GIT_REV", rev]] : [["DOKKU_APP_TYPE", "dockerfile"], ["GIT_REV", rev]];
 }
 
 /**
@@ -131,10 +161,10 @@ describe("ENV keeps every variable through every ps step", () => {
     if (host.is024) assert.equal(fileText(), 'FOO="bar"\nSECRET_KEY="s3cr3t"', "as 0.24.10");
     await ok(host.push(app, src), "git push");
     const git = await pushVars();
-    assert.equal(fileText(), marshal(new Map([["DOKKU_APP_RESTORE", "1"], ["FOO", "bar"], ["SECRET_KEY", "s3cr3t"], ...createVars(), ...git])));
+    assert.equal(fileText(), marshal(restored(new Map([["FOO", "bar"], ["SECRET_KEY", "s3cr3t"], ...createVars(), ...git]), true)));
     if (host.is024) assert.equal(fileText(), 'DOKKU_APP_RESTORE="1"\nFOO="bar"\nSECRET_KEY="s3cr3t"');
     await ok(host.dokku("ps:stop", app), "ps:stop");
-    assert.equal(fileText(), marshal(new Map([["DOKKU_APP_RESTORE", "0"], ["FOO", "bar"], ["SECRET_KEY", "s3cr3t"], ...createVars(), ...git])));
+    assert.equal(fileText(), marshal(restored(new Map([["FOO", "bar"], ["SECRET_KEY", "s3cr3t"], ...createVars(), ...git]), false)));
     const get = await host.dokku("config:get", app, "FOO");
     assert.deepEqual([get.code, get.stdout], [0, "bar\n"]);
   });
@@ -148,18 +178,18 @@ describe("ENV keeps every variable through every ps step", () => {
     const mode = statSync(envPath()).mode & 0o7777;
 
     await ok(host.dokku("ps:start", app), "ps:start");
-    assertFile(expected.set("DOKKU_APP_RESTORE", "1"), "ps:start");
+    assertFile(restored(expected, true), "ps:start");
     await redeploy("push 2");
     for (const [k, v] of await pushVars()) expected.set(k, v);
     assertFile(expected, "git push");
     await ok(host.dokku("ps:stop", app), "ps:stop");
-    assertFile(expected.set("DOKKU_APP_RESTORE", "0"), "ps:stop");
+    assertFile(restored(expected, false), "ps:stop");
     await ok(host.dokku("ps:restore", app), "ps:restore of a stopped app");
-    assertFile(expected, "ps:restore (stopped app: nothing to do)");
+    assertFile(restored(expected, false), "ps:restore (stopped app: nothing to do)");
     await ok(host.dokku("ps:start", app), "ps:start");
-    assertFile(expected.set("DOKKU_APP_RESTORE", "1"), "ps:start");
+    assertFile(restored(expected, true), "ps:start");
     await ok(host.dokku("ps:restore", app), "ps:restore");
-    assertFile(expected, "ps:restore");
+    assertFile(restored(expected, true), "ps:restore");
     await ok(host.dokku("ps:set", app, "restart-policy", "unless-stopped"), "ps:set restart-policy");
     assertFile(expected, "ps:set restart-policy");
     await ok(host.dokku("ps:restart", app), "ps:restart");
@@ -192,6 +222,12 @@ describe("ENV keeps every variable through every ps step", () => {
       OLD_EMPTY: "",
       DOKKU_APP_RESTORE: "1",
     };
+    // On 0.38 ps keeps the restore flag in its property and never writes ENV:
+    // the old file stays as it is through every ps step.
+    const kept = () => {
+      assert.equal(readFileSync(envPath(), "utf8"), text, "ENV untouched");
+      assert.equal(statSync(envPath()).ino, before.ino, "ENV not rewritten");
+    };
     const text = Object.entries(old).map(([k, v]) => `export ${k}='${v}'\n`).join("");
     host.seedFile(envPath(), Buffer.from(text), 0o600);
     const before = statSync(envPath());
@@ -207,12 +243,20 @@ describe("ENV keeps every variable through every ps step", () => {
     assert.equal(readFileSync(envPath(), "utf8"), text);
 
     await ok(host.dokku("ps:stop", app), "ps:stop");
-    assertFile(expected.set("DOKKU_APP_RESTORE", "0"), "ps:stop rewrote the old file");
+    if (restoreInEnv()) assertFile(restored(expected, false), "ps:stop rewrote the old file");
+    else {
+      restored(expected, false);
+      kept();
+    }
     const st = statSync(envPath());
     assert.equal(st.mode & 0o7777, 0o600, "the old file's mode is kept");
     assert.deepEqual([st.uid, st.gid], [dokkuUser().uid, dokkuUser().gid], "owned by dokku");
     await ok(host.dokku("ps:start", app), "ps:start");
-    assertFile(expected.set("DOKKU_APP_RESTORE", "1"), "ps:start");
+    if (restoreInEnv()) assertFile(restored(expected, true), "ps:start");
+    else {
+      restored(expected, true);
+      kept();
+    }
     await pluginInstall();
     // Dokku 0.31.5's domains `install` (trigger-domains-install) sets NO_VHOST=1 on an app
     // without a VHOST file when no global vhost is set, as its post-create does; not ps.
@@ -226,21 +270,36 @@ describe("ENV keeps every variable through every ps step", () => {
     const text = "export FIRST='a'\nexport MULTI='line1\nline2\n'\nexport QUOTED='it's \"x\"'\nexport DOKKU_APP_RESTORE='1'\n";
     host.seedFile(envPath(), text, 0o600);
     await ok(host.dokku("ps:stop", app), "ps:stop");
+    if (!restoreInEnv()) {
+      // 0.38: ps keeps the flag in its property and never reads or writes ENV.
+      assert.equal(host.restoreFlag(app), false, "restore property false");
+      assert.equal(readFileSync(envPath(), "utf8"), text, "ENV untouched");
+      return;
+    }
     const expected = new Map([
       ["FIRST", "a"],
       ["MULTI", "line1\nline2\n"],
       ["QUOTED", 'it\'s "x"'],
-      ["DOKKU_APP_RESTORE", "0"],
     ]);
-    assertFile(expected, "ps:stop rewrote it as godotenv, every value kept");
+    assertFile(restored(expected, false), "ps:stop rewrote it as godotenv, every value kept");
     await ok(host.dokku("ps:start", app), "ps:start");
-    assertFile(expected.set("DOKKU_APP_RESTORE", "1"), "ps:start");
+    assertFile(restored(expected, true), "ps:start");
   });
 
   test("a file godotenv cannot read is never replaced (Dokku would keep only DOKKU_APP_RESTORE)", async () => {
     const text = "A=1\nexport MULTI='line1\nline2'\n";
     host.seedFile(envPath(), text, 0o600);
     const r = await host.dokku("ps:stop", app);
+    if (!restoreInEnv()) {
+      // 0.38: ps never reads or writes ENV; the restore flag is its property.
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(host.restoreFlag(app), false, "restore property false");
+      assert.equal(readFileSync(envPath(), "utf8"), text, "untouched");
+      host.seedFile(envPath(), "A=1\n", 0o600);
+      await ok(host.dokku("ps:start", app), "ps:start");
+      assert.equal(host.restoreFlag(app), true, "restore property true");
+      return;
+    }
     assert.notEqual(r.code, 0, "ps:stop reports it");
     assert.match(r.stderr, /Unable to update DOKKU_APP_RESTORE in \S+\/ENV: the file cannot be read as Dokku reads it \(line 3: Can't separate key from value\); left unchanged/);
     assert.equal(readFileSync(envPath(), "utf8"), text, "untouched");

@@ -5,12 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { execa, type Options } from "execa";
-import { chmodSync, chownSync, cpSync, lchownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { tempDir } from "../temp.ts";
 import { contractFor, type DokkuContract } from "../../src/core/dokku-contract.ts";
+import { parseEnvFile } from "../../src/core/env-file.ts";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DOKKU = join(REPO, "host", "bin", "dokku");
@@ -143,6 +144,69 @@ export class Host {
   envFile(app: string): string {
     if (this.is038) return join(this.lib, "config", app, "ENV");
     return app === "--global" ? join(this.home, "ENV") : join(this.home, app, "ENV");
+  }
+
+  /**
+   * The app's restore flag where this host's Dokku keeps it: the config var
+   * DOKKU_APP_RESTORE of its ENV (`1`/`0`, to 0.37), or the ps property
+   * `restore` (`true`/`false`, 0.38+: real-dokku-0.38.27/README.md "Where ps
+   * keeps things"; a property file 0600 of the Dokku user). Undefined when
+   * unset; any other text fails.
+   */
+  restoreFlag(app: string): boolean | undefined {
+    if (this.contract.restoreStore === "property") {
+      const path = join(this.lib, "config", "ps", app, "restore");
+      if (!existsSync(path)) return undefined;
+      assertOwnedProperty(path, `${app} restore`);
+      const text = readFileSync(path, "utf8");
+      assert.ok(text === "true" || text === "false", `${app} restore property: ${JSON.stringify(text)}`);
+      return text === "true";
+    }
+    let text: string;
+    try {
+      text = readFileSync(this.envFile(app)).toString("latin1");
+    } catch {
+      return undefined;
+    }
+    const value = parseEnvFile(text).get("DOKKU_APP_RESTORE");
+    if (value === undefined) return undefined;
+    assert.ok(value === "1" || value === "0", `${app} DOKKU_APP_RESTORE: ${JSON.stringify(value)}`);
+    return value === "1";
+  }
+
+  /**
+   * The app's restart policy where this host's Dokku keeps it (undefined
+   * when none): to 0.38.8 the `--restart=<policy>` line of its deploy docker
+   * options (`$DOKKU_ROOT/<app>/DOCKER_OPTIONS_DEPLOY` to 0.37, the property
+   * list `config/docker-options/<app>/_default_.deploy` 0.38.0–0.38.8), which
+   * ps writes also for a default or global policy; 0.38.9+ the app's own ps
+   * property `restart-policy`, with no docker option line at all
+   * (real-dokku-0.38.27/README.md "Where ps keeps things").
+   */
+  restartPolicyOf(app: string): string | undefined {
+    if (this.contract.restartPolicyStore === "property") {
+      for (const line of this.deployOptions(app)) assert.doesNotMatch(line, /^--restart[= ]/, `${app}: no --restart deploy option on ${this.version}`);
+      const path = join(this.lib, "config", "ps", app, "restart-policy");
+      if (!existsSync(path)) return undefined;
+      assertOwnedProperty(path, `${app} restart-policy`);
+      return readFileSync(path, "utf8");
+    }
+    const lines = this.deployOptions(app).filter((l) => l.startsWith("--restart="));
+    assert.ok(lines.length <= 1, `${app}: one --restart line at most: ${lines.join(" | ")}`);
+    return lines[0]?.slice("--restart=".length);
+  }
+
+  /** The app's deploy docker options, one per line, where this Dokku keeps them. */
+  deployOptions(app: string): string[] {
+    const path =
+      this.contract.dockerOptionsStore === "app-file"
+        ? join(this.home, app, "DOCKER_OPTIONS_DEPLOY")
+        : join(this.lib, "config", "docker-options", app, "_default_.deploy");
+    try {
+      return readFileSync(path, "utf8").split("\n").filter(Boolean);
+    } catch {
+      return [];
+    }
   }
 
   /**
@@ -448,10 +512,15 @@ export const PROCFILE_WEB_WORKER = "web: sleep 86400\nworker: sleep 86400\n";
 export function assertPsProperty(host: Host, app: string, key: string, content: string): void {
   const path = join(host.lib, "config", "ps", app, key);
   assert.equal(readFileSync(path, "utf8"), content, `${app} ${key}`);
+  assertOwnedProperty(path, `${app} ${key}`);
+}
+
+/** A property file as Dokku writes one: 0600, owned by the Dokku user. */
+function assertOwnedProperty(path: string, what: string): void {
   const st = statSync(path);
   const { uid, gid } = dokkuUser();
-  assert.equal(st.mode & 0o777, 0o600, `${app} ${key} mode`);
-  assert.deepEqual([st.uid, st.gid], [uid, gid], `${app} ${key} owner`);
+  assert.equal(st.mode & 0o777, 0o600, `${what} mode`);
+  assert.deepEqual([st.uid, st.gid], [uid, gid], `${what} owner`);
 }
 
 /**

@@ -61,11 +61,13 @@ test("no-Docker triggers and subcommands never load the dockerode chunk", async 
     [trigger("pre-start"), [app]],
     [trigger("install"), []],
     [trigger("core-post-extract"), [app, sourceWithProcfile(), "abc"]],
+    // 0.36+: the scheduler's per-container ask (stop timeout, 0.38 restart policy).
+    [trigger("ps-get-property"), [app, "stop-timeout-seconds"]],
     [DOKKU, ["ps:set", app, "restart-policy", "always"]],
     [DOKKU, ["ps:scale", app]],
     [DOKKU, ["ps:report", app, "--ps-restart-policy"]],
   ];
-  // The triggers this Dokku's ps answers (0.31.5: no docker-args-process-deploy nor pre-start).
+  // The triggers this Dokku's ps answers (0.31.5: no docker-args-process-deploy nor pre-start; ps-get-property 0.36+).
   const answered = cases.filter(([cmd]) => cmd === DOKKU || host.contract.triggers.includes(cmd.split("/").at(-1) as string));
   assert.ok(answered.length >= 8);
   for (const [cmd, args] of answered) {

@@ -144,8 +144,21 @@ describe("root's umask 077", () => {
     rmSync(tree, { recursive: true, force: true });
   });
 
-  test("ENV: a new one is 0666 less the umask (the config plugin's os.Create), an existing one keeps its mode", async () => {
+  test("ENV: a new one is 0666 less the umask (the config plugin's os.Create), an existing one keeps its mode (0.38: the restore property, ENV untouched)", async () => {
     const created = await host.createApp("envnew");
+    if (host.contract.restoreStore === "property") {
+      // 0.38: ps keeps the flag in the ps property `restore` and never writes
+      // ENV: under umask 077 the property is 0600 in a 0755 dir, the Dokku
+      // user's (host.restoreFlag checks the file), and ENV stays as it was.
+      const env = host.envFile(created);
+      const envBefore = existsSync(env) ? readFileSync(env) : undefined;
+      const r = await umask077([DOKKU, "ps:set", created, "restore", "false"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(host.restoreFlag(created), false);
+      assert.equal(octal(mode(join(host.lib, "config", "ps", created))), "0755");
+      assert.deepEqual(existsSync(env) ? readFileSync(env) : undefined, envBefore, "ENV untouched");
+      return;
+    }
     const env = join(host.home, created, "ENV");
     rmSync(env, { force: true });
     // What sets DOKKU_APP_RESTORE on an app never deployed: ps:set restore

@@ -155,7 +155,8 @@ interface Check {
 
 const checks = (): Check[] => [
   { name: "inspect", args: [app], ok: true, expect: /"SECRET_0000=XXXXXX"/ },
-  { name: "report", args: [app], ok: true, expect: /Ps restart policy:\s+on-failure:10/ },
+  // 0.38.9+: `Ps restart policy` is the app's own (none), the effective one computed (real-dokku-0.38.27/README.md).
+  { name: "report", args: [app], ok: true, expect: host.contract.restartPolicyStore === "property" ? /Ps computed restart policy:\s+on-failure:10/ : /Ps restart policy:\s+on-failure:10/ },
   { name: "report", args: [app, "--format", "json"], ok: true, expect: /"processes":"2"|"processes": "2"/ },
   { name: "report", args: [], ok: true, expect: new RegExp(`${app} ps information`) },
   { name: "scale", args: [app], ok: true, expect: /web:\s+1/ },
