@@ -12,6 +12,7 @@ import { REPO } from "./source-scan.ts";
 import {
   DIFFERENCES_HEADING,
   DIFFERENCES_HEADING_031,
+  DIFFERENCES_HEADING_038,
   REASONS,
   applyDifferences,
   matchesAllowed,
@@ -95,4 +96,16 @@ test("README's tables parse, and every 0.31 row for a section names a `###` comm
   const scoped = rows031.filter((r) => r.section !== undefined);
   assert.ok(scoped.length > 0);
   for (const row of scoped) assert.ok(comments.some((c) => c.startsWith(row.section as string)), `no comment "### ${row.section}…"`);
+});
+
+test("README's 0.38 table is its own section, and every row for a section names a `###` comment of the 0.38.27 records", () => {
+  const readme = readFileSync(join(REPO, "README.md"), "utf8");
+  assert.notEqual(DIFFERENCES_HEADING_038, DIFFERENCES_HEADING_031);
+  assert.equal(readme.split("\n").filter((l) => l === DIFFERENCES_HEADING_038).length, 1);
+  const rows038 = parseDifferences(readme, DIFFERENCES_HEADING_038);
+  const comments = ["core-ps-0.38.27.log", "core-ps-0.38.27-extra.log"].flatMap((name) =>
+    [...readFileSync(join(REPO, "test", "fixtures", "real-dokku-0.38.27", name), "utf8").matchAll(/^### (.*)$/gm)].map((m) => m[1] as string),
+  );
+  assert.ok(comments.length > 30, `${comments.length} comments`);
+  for (const row of rows038.filter((r) => r.section !== undefined)) assert.ok(comments.some((c) => c.startsWith(row.section as string)), `no comment "### ${row.section}…"`);
 });

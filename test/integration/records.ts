@@ -11,8 +11,10 @@ import { join } from "node:path";
 import { BASE_IMAGE, REPO } from "./harness.ts";
 import {
   DIFFERENCES_HEADING_031,
+  DIFFERENCES_HEADING_038,
   applyDifferences,
   core031Expectations,
+  core038Expectations,
   ELIDED,
   elidedDiff,
   lineDiff,
@@ -62,6 +64,20 @@ export function loadRecords031(): { steps: ReturnType<typeof core031Expectations
   return {
     steps: core031Expectations([read("core-ps-0.31.5.log"), read("core-ps-0.31.5-extra.log")]),
     table: parseDifferences(readFileSync(join(REPO, "README.md"), "utf8"), DIFFERENCES_HEADING_031),
+  };
+}
+
+const RECORDS_038 = join(REPO, "test", "fixtures", "real-dokku-0.38.27");
+
+/** The 0.38.27 app of core-ps-0.38.27.log: the 0.31.5 one (the record README's repo state `init`). */
+export const RECORDED_APP_FILES_038 = RECORDED_APP_FILES_031;
+
+/** Real Dokku 0.38.27's records (core-ps-0.38.27.log, then -extra.log) and README's 0.38 table. */
+export function loadRecords038(): { steps: ReturnType<typeof core038Expectations>; table: Difference[] } {
+  const read = (name: string): [string, string] => [name, readFileSync(join(RECORDS_038, name), "utf8")];
+  return {
+    steps: core038Expectations([read("core-ps-0.38.27.log"), read("core-ps-0.38.27-extra.log")]),
+    table: parseDifferences(readFileSync(join(REPO, "README.md"), "utf8"), DIFFERENCES_HEADING_038),
   };
 }
 
