@@ -58,12 +58,12 @@ dokku_host_own() {
 
 # ---- the Dokku version this host speaks --------------------------------------
 # As on a real host, $DOKKU_LIB_ROOT/VERSION says which Dokku is installed
-# (`v0.24.10`, `v0.31.5`, `v0.35.20`); STABLE_VERSION is the same without the
+# (`v0.24.10`, `v0.31.5`, `v0.35.20`, `v0.38.27`); STABLE_VERSION is the same without the
 # `v` (what `dokku version` prints). A new host writes both on first use,
 # from DOKKU_HOST_VERSION (default 0.24.10); afterwards the file wins.
 # Everything that differs between versions lives in host/versions/<version>/
 # (core-plugin files laid over host/core-plugins, see dokku_host_compose).
-DOKKU_HOST_VERSIONS="0.24.10 0.31.5 0.35.20"
+DOKKU_HOST_VERSIONS="0.24.10 0.31.5 0.35.20 0.38.27"
 dokku_host_read_version() {
   local v=""
   [[ -r "$DOKKU_LIB_ROOT/VERSION" ]] && read -r v <"$DOKKU_LIB_ROOT/VERSION"
@@ -173,6 +173,25 @@ dokku_host_init() {
     done
   done
   return 0
+}
+
+# The package's core ps of this version (every Dokku package ships one):
+# host/versions/<v>/core-ps of each layer of the chain, composed as the core
+# plugins are (a later layer's file wins, its `.host-remove` drops names:
+# 0.38.27's core-ps is laid over 0.31.5's), becomes core-plugins/available/ps
+# with `.core`, replacing whatever was there. Prints nothing; returns 1 when
+# no layer has a core-ps (0.24.10). Links are left to dokku_host_core_links.
+dokku_host_lay_core_ps() {
+  local layer dirs=()
+  dokku_host_layers
+  for layer in "${DOKKU_HOST_LAYERS[@]}"; do
+    [[ ! -d "${layer%/core-plugins}/core-ps" ]] || dirs+=("${layer%/core-plugins}/core-ps")
+  done
+  [[ ${#dirs[@]} -gt 0 ]] || return 1
+  rm -rf "$PLUGIN_CORE_AVAILABLE_PATH/ps"
+  dokku_host_compose "$PLUGIN_CORE_AVAILABLE_PATH/ps" "${dirs[@]}"
+  : >"$PLUGIN_CORE_AVAILABLE_PATH/ps/.core"
+  [[ $EUID -ne 0 ]] || chown -hR "$DOKKU_SYSTEM_USER:$DOKKU_SYSTEM_GROUP" "$PLUGIN_CORE_AVAILABLE_PATH/ps" 2>/dev/null || true
 }
 
 dokku_host_core_links() {

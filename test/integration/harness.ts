@@ -46,7 +46,7 @@ export const HOST_VERSION = (process.env["DOKKU_PS_HOST_VERSION"] || "0.24.10").
  */
 
 /** The versions a file may concern (those host/ speaks). */
-export const HOST_VERSIONS = ["0.24.10", "0.31.5", "0.35.20"] as const;
+export const HOST_VERSIONS = ["0.24.10", "0.31.5", "0.35.20", "0.38.27"] as const;
 
 export interface RunResult {
   code: number;
