@@ -16,6 +16,7 @@ ps_root=${DOKKU_ROOT:-/home/dokku}
 ps_nl='
 '
 ps_v=
+ps_n=
 
 ps_fast() {
   ps_name=$1 ps_rc=0
@@ -35,6 +36,7 @@ ps_fast() {
   core-post-deploy) ps_fast_core_post_deploy "$@" ;;
   procfile-exists) ps_fast_procfile_exists "$@" ;;
   ps-current-scale) ps_fast_ps_current_scale "$@" ;;
+  ps-get-property) ps_fast_ps_get_property "$@" ;;
   *) return 1 ;;
   esac
 }
@@ -42,8 +44,10 @@ ps_fast() {
 # ps_host: the ps contract of the host's Dokku into $ps_v, as the entry reads
 # $DOKKU_LIB_ROOT/VERSION (src/core/dokku-version.ts, dokku-contract.ts):
 # 024 for 0.24.x (and for no VERSION file), 031 for 0.30.x-0.38.x (core ps
-# 0.31.5's contract). Any other text (a suffix, spaces, a version dokku-ps
-# refuses, a byte outside printable ASCII): return 1, the entry decides.
+# 0.31.5's contract and its growth), and the version as a number into $ps_n
+# (minor * 10000 + patch: 380027 for 0.38.27) for the steps of that growth.
+# Any other text (a suffix, spaces, a version dokku-ps refuses, a byte
+# outside printable ASCII): return 1, the entry decides.
 ps_host() {
   [ -z "$ps_v" ] || return 0
   [ -d "$ps_lib" ] && [ -x "$ps_lib" ] || return 1
@@ -65,6 +69,8 @@ ps_host() {
   [0-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9]) ps_v=$ps_f ;;
   *) return 1 ;;
   esac
+  ps_m=${ps_t#0.}
+  ps_n=$((${ps_m%%.*} * 10000 + ${ps_t##*.}))
 }
 
 # ps_clean <file>…: every byte of the files is printable ASCII or a newline
@@ -113,6 +119,10 @@ ps_fast_procfile_get_command() {
 # docker-args-process-deploy <app> …: the argument chain from stdin (without
 # its trailing newlines, as the entry reads it) plus the restart policy.
 ps_fast_docker_args_process_deploy() {
+  [ "$ps_v" = 031 ] && {
+    ps_fast_docker_args_process_deploy_038 "$@"
+    return
+  }
   [ "$ps_v" = 024 ] || return 1
   ps_slurp "$ps_lib/data/ps/$1/hot/docker-args-process-deploy" || return 1
   ps_args=$ps_out
@@ -327,5 +337,82 @@ ps_fast_core_post_deploy_031() {
     rm -f "$ps_pf.missing" "$ps_d/Procfile" 2>/dev/null || return 1
   fi
   rm -f "$ps_so" "$ps_d"/app-json-scale.* 2>/dev/null || return 1
+  # 0.38+: the restore flag is the `restore` property (the entry writes it unless it says true).
+  if [ "$ps_n" -ge 380000 ]; then
+    ps_prop "$1" restore && [ "$ps_out" = true ]
+    return
+  fi
   ps_restore_is_1 "$1"
+}
+
+# ---- Dokku 0.36+ (ps properties the scheduler asks for per container) ----
+
+# ps_prop <app|--global> <key>: the property file's content into $ps_out, as
+# the entry's PropertyStore.get reads it; returns 1 when there is none
+# ($ps_out empty), 2 when it is there but not a readable regular file of
+# printable ASCII and newlines (the entry decides).
+ps_prop() {
+  ps_out=
+  ps_pp=$ps_lib/config/ps/$1/$2
+  if [ ! -e "$ps_pp" ] && [ ! -L "$ps_pp" ]; then return 1; fi
+  [ -f "$ps_pp" ] && [ -r "$ps_pp" ] || return 2
+  ps_clean "$ps_pp" || return 2
+  ps_slurp "$ps_pp" || return 2
+}
+
+# ps_computed <app> <key> <default>: the app's value, else the global one,
+# else the default, into $ps_out (src/triggers/scale-property.ts
+# psGetProperty: an empty value counts as none); returns 1 for anything the
+# entry must decide.
+ps_computed() {
+  ps_prop "$1" "$2"
+  case $? in 0) [ -z "$ps_out" ] || return 0 ;; 1) ;; *) return 1 ;; esac
+  ps_prop --global "$2"
+  case $? in 0) [ -z "$ps_out" ] || return 0 ;; 1) ;; *) return 1 ;; esac
+  ps_out=$3
+}
+
+# ps-get-property <app> <key> on 0.36+: the computed value and a newline,
+# for the keys the host's ps answers (src/core/dokku-contract.ts
+# getPropertyKeys); any other key is the entry's error.
+ps_fast_ps_get_property() {
+  [ "$ps_v" = 031 ] && [ "$ps_n" -ge 360000 ] || return 1
+  case "$2" in
+  stop-timeout-seconds) ps_computed "$1" "$2" 30 || return 1 ;;
+  restore)
+    [ "$ps_n" -ge 380000 ] || return 1
+    ps_prop "$1" restore
+    case $? in 0) ;; 1) ps_out=true ;; *) return 1 ;; esac
+    ;;
+  skip-deploy)
+    [ "$ps_n" -ge 380000 ] || return 1
+    ps_t=
+    [ "$ps_n" -lt 380008 ] || ps_t=false
+    ps_computed "$1" "$2" "$ps_t" || return 1
+    ;;
+  restart-policy)
+    [ "$ps_n" -ge 380009 ] || return 1
+    ps_computed "$1" "$2" on-failure:10 || return 1
+    ;;
+  *) return 1 ;;
+  esac
+  printf '%s\n' "$ps_out"
+}
+
+# docker-args-process-deploy <app> … on 0.38.9+: the argument chain from
+# stdin (without its trailing newlines) and ` --restart=<computed policy>`
+# (src/triggers/lifecycle.ts dockerArgsProcessDeploy; the policy is the
+# `restart-policy` property, the app's, else the global one, else
+# on-failure:10).
+ps_fast_docker_args_process_deploy_038() {
+  [ "$ps_n" -ge 380009 ] || return 1
+  [ -d "$ps_root/$1" ] || return 1
+  [ ! -t 0 ] || return 1
+  ps_computed "$1" restart-policy on-failure:10 || return 1
+  ps_args=" --restart=$ps_out"
+  ps_slurp_stdin
+  while :; do
+    case "$ps_out" in *"$ps_nl") ps_out=${ps_out%"$ps_nl"} ;; *) break ;; esac
+  done
+  printf '%s%s' "$ps_out" "$ps_args"
 }

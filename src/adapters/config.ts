@@ -39,7 +39,16 @@ export class ConfigStore {
    */
   private readonly read = new Map<string, { identity: string; env: EnvMap }>();
 
-  constructor(private readonly paths: DokkuPaths) {}
+  /**
+   * `envFiles`: where the host's Dokku keeps ENV files (asked when first
+   * needed: core/dokku-contract.ts envFiles): `$DOKKU_ROOT/<app>/ENV` and
+   * `$DOKKU_ROOT/ENV` to 0.37, `$DOKKU_LIB_ROOT/config/<app>/ENV` and
+   * `config/--global/ENV` from 0.38.
+   */
+  constructor(
+    private readonly paths: DokkuPaths,
+    private readonly envFiles: () => "dokku-root" | "lib-config" = () => "dokku-root",
+  ) {}
 
   private variables(path: string): EnvMap {
     const identity = fileIdentity(path);
@@ -56,11 +65,15 @@ export class ConfigStore {
     return didChange;
   }
 
-  private appPath(app: string): string {
+  /** The file that holds the app's config vars. */
+  appPath(app: string): string {
+    if (this.envFiles() === "lib-config") return join(this.paths.libRoot, "config", app, ENV_FILE);
     return this.paths.appFile(app, ENV_FILE);
   }
 
-  private globalPath(): string {
+  /** The file that holds the global config vars. */
+  globalPath(): string {
+    if (this.envFiles() === "lib-config") return join(this.paths.libRoot, "config", "--global", ENV_FILE);
     return join(this.paths.dokkuRoot, ENV_FILE);
   }
 
@@ -88,7 +101,7 @@ export class ConfigStore {
     return this.changed(this.appPath(app), change(this.appPath(app), key, undefined));
   }
 
-  /** Sets (value) or removes (undefined) one variable of the global ENV ($DOKKU_ROOT/ENV). */
+  /** Sets (value) or removes (undefined) one variable of the global ENV. */
   setGlobal(key: string, value: string | undefined): boolean {
     return this.changed(this.globalPath(), change(this.globalPath(), key, value));
   }

@@ -1,3 +1,4 @@
+import { restoreDisabledBy } from "../services/restore-flag.ts";
 import { join } from "node:path";
 import { DokkuError, isDokkuError } from "../core/errors.ts";
 import { runningStateFromStatus } from "../core/source.ts";
@@ -140,18 +141,6 @@ export async function restartProcessType(ctx: Context, app: string, processType:
   const tag = await runningImageTag(ctx, app);
   log.info1(`Restarting ${processType} processes of ${app}`);
   await trigger("scheduler-deploy", [ctx.config.scheduler(app), app, tag, processType]);
-}
-
-/**
- * Whether ps:restore should start the app. Config DOKKU_APP_RESTORE=0 is
- * Dokku 0.24's flag (written by ps:stop and ps:set); newer Dokku's ps
- * property `restore=false` is honoured too, for hosts migrated back.
- */
-function restoreDisabledBy(ctx: Context, app: string): string | undefined {
-  const flag = ctx.config.appEnv(app).get("DOKKU_APP_RESTORE");
-  if (flag?.trim() === "0") return "DOKKU_APP_RESTORE=0";
-  if (ctx.props.get(app, "restore")?.trim() === "false") return "restore property is false";
-  return undefined;
 }
 
 /** Dokku's Restore (§6.5). */

@@ -4,7 +4,6 @@ import {
   assertFormatWithFlag,
   computedStopTimeout,
   parseAppStatus,
-  restoreValue,
   singleInfoFlag,
   statusValue,
   wantsStatusRows,
@@ -17,6 +16,8 @@ import { containerSlots, type ContainerSlot } from "../services/containers.ts";
 import type { Context } from "../services/context.ts";
 import { imageOwnsFormation } from "../services/formation.ts";
 import { effectiveRestartPolicy, globalRestartPolicy } from "../services/restart-policy.ts";
+import { DEFAULT_RESTART_POLICY } from "../core/restart-policy.ts";
+import { restoreFlag } from "../services/restore-flag.ts";
 import { appProcfilePath, canScale, computedProcfilePath, globalProcfilePath } from "../services/scale-property.ts";
 import type { ParsedArgs } from "../cli-args.ts";
 
@@ -46,8 +47,15 @@ const STOP_TIMEOUT = "stop-timeout-seconds";
  * all of them come from one engine query.
  */
 export async function reportCommand(ctx: Context, args: ParsedArgs): Promise<void> {
-  const infoFlag = singleInfoFlag(args.rawFlags);
+  // Dokku 0.38+'s ParseReportArgs takes `--global` anywhere; before, it is one more info flag.
+  const hasGlobalReport = ctx.contract.globalReportFlags !== undefined;
+  const global = hasGlobalReport && args.rawFlags.includes("--global");
+  const infoFlag = singleInfoFlag(hasGlobalReport ? args.rawFlags.filter((f) => f !== "--global") : args.rawFlags);
   const format = args.string("format") ?? "stdout";
+  if (global) {
+    log.out(renderGlobal(ctx, infoFlag, format));
+    return;
+  }
   const appArg = args.positionals[0];
   // The engine's answer is asked for first, so it comes while the apps' files are read.
   const states = needsEngine(infoFlag) ? await (await import("../services/container-states.ts")).startContainerStates() : undefined;
@@ -111,8 +119,67 @@ async function renderApp(
   const rows = await Promise.all(shown.map((f) => f.value()));
   return (states) => {
     const resolved: ReportField[] = shown.map((f, i) => ({ flag: f.flag, value: valueOf(rows[i] as Row, states), ...(f.extra ? { extra: true } : {}) }));
-    if (format === "json") return `${renderReportJson(resolved)}\n`;
-    return renderReport(app, resolved, isQuiet());
+    if (format === "json") return `${renderReportJson(resolved, ctx.contract.reportJsonKeys)}\n`;
+    return renderReport(app, resolved, isQuiet(), labelWidth(ctx));
+  };
+}
+
+/** Dokku 0.24 pads labels to 31; 0.30+ to the longest flag. */
+const labelWidth = (ctx: Context) => (ctx.contract.formationStore === "dokku-scale-file" ? "fixed" : "longest-flag");
+
+/**
+ * `ps:report --global [<flag>] [--format json]` (Dokku 0.38+): the global
+ * ps properties and what an app without its own gets (plugins/ps/report.go
+ * with the app `--global`).
+ */
+function renderGlobal(ctx: Context, infoFlag: string | undefined, format: string): string {
+  assertFormatWithFlag(format, infoFlag);
+  const values = propertyValues(ctx, GLOBAL_APP);
+  const fields: ReportField[] = (ctx.contract.globalReportFlags ?? []).map((flag) => ({ flag, value: (values[flag] as () => string)() }));
+  if (infoFlag !== undefined) return `${reportValue(fields, infoFlag)}\n`;
+  if (format === "json") return `${renderReportJson(fields, ctx.contract.reportJsonKeys)}\n`;
+  return renderReport(GLOBAL_APP, fields, isQuiet(), labelWidth(ctx));
+}
+
+/**
+ * The ps property rows of Dokku 0.36+ for an app (or, for `--global`, as
+ * core reports them there: its own value is the global one). The computed
+ * value is the app's, else the global one, else the default; 0.36.0–0.38.5
+ * show an unset app or global stop timeout as `30` and an unset global
+ * Procfile path as `Procfile` (contract unsetReportRows), 0.38.6+ leave
+ * them empty. One deliberate difference: before 0.38.6 core's computed stop
+ * timeout never reached the global value (the app row's default `30` came
+ * first), so `ps:set --global stop-timeout-seconds` did nothing; here the
+ * global value counts on every version.
+ */
+function propertyValues(ctx: Context, app: string): Record<string, () => string> {
+  const c = ctx.contract;
+  const own = (key: string) => ctx.props.get(app, key);
+  const global = (key: string) => ctx.props.get(GLOBAL_APP, key);
+  const shownUnset = (value: string | undefined, fallback: string) => value ?? (c.unsetReportRows === "default" ? fallback : "");
+  const computed = (key: string, fallback: string) => own(key) || global(key) || fallback;
+  const stopTimeout = () => shownUnset(own(STOP_TIMEOUT), "30");
+  const globalStopTimeout = () => shownUnset(global(STOP_TIMEOUT), "30");
+  const computedStopTimeoutValue = () => computed(STOP_TIMEOUT, "30");
+  return {
+    "--ps-computed-procfile-path": () => computed("procfile-path", "Procfile"),
+    "--ps-global-procfile-path": () => shownUnset(global("procfile-path"), "Procfile"),
+    "--ps-procfile-path": () => own("procfile-path") ?? "",
+    "--ps-computed-restart-policy": () => computed("restart-policy", DEFAULT_RESTART_POLICY),
+    "--ps-global-restart-policy": () => global("restart-policy") ?? "",
+    "--computed-stop-timeout-seconds": computedStopTimeoutValue,
+    "--global-stop-timeout-seconds": globalStopTimeout,
+    "--stop-timeout-seconds": stopTimeout,
+    "--ps-computed-stop-timeout-seconds": computedStopTimeoutValue,
+    "--ps-global-stop-timeout-seconds": globalStopTimeout,
+    "--ps-stop-timeout-seconds": stopTimeout,
+    "--ps-computed-skip-deploy": () => computed("skip-deploy", c.skipDeployDefault),
+    "--ps-global-skip-deploy": () => global("skip-deploy") ?? "",
+    "--ps-skip-deploy": () => own("skip-deploy") ?? "",
+    "--ps-computed-start-cmd": () => own("start-cmd") ?? "",
+    "--ps-start-cmd": () => own("start-cmd") ?? "",
+    "--ps-computed-dockerfile-start-cmd": () => own("dockerfile-start-cmd") ?? "",
+    "--ps-dockerfile-start-cmd": () => own("dockerfile-start-cmd") ?? "",
   };
 }
 
@@ -131,8 +198,7 @@ function appFields(ctx: Context, app: string, infoFlag: string | undefined, engi
     "--ps-can-scale": () =>
       String(ctx.contract.formationStore === "scale-property" ? canScale(ctx, app) : !imageOwnsFormation(ctx, app)),
     "--ps-restart-policy": () => effectiveRestartPolicy(ctx, app),
-    "--restore": () =>
-      restoreValue(ctx.config.appEnv(app).get("DOKKU_APP_RESTORE"), ctx.props.get(app, "restore"), ctx.props.get(GLOBAL_APP, "restore")),
+    "--restore": () => restoreFlag(ctx, app),
     "--running": async () => {
       const of = await appStatus();
       return (states) => of(states).running;
@@ -148,6 +214,13 @@ function appFields(ctx: Context, app: string, infoFlag: string | undefined, engi
       computedStopTimeout(ctx.props.get(app, STOP_TIMEOUT), ctx.props.get(GLOBAL_APP, STOP_TIMEOUT), ctx.config.get(app, "DOKKU_DOCKER_STOP_TIMEOUT")),
     "--ps-global-restore": () => ctx.props.get(GLOBAL_APP, "restore") ?? "",
   };
+  if (ctx.contract.setStyle === "core") {
+    // Dokku 0.36+: the ps properties as core reports them.
+    Object.assign(values, propertyValues(ctx, app));
+    values["--ps-restart-policy"] = () =>
+      ctx.contract.restartPolicyStore === "property" ? (ctx.props.get(app, "restart-policy") ?? "") : effectiveRestartPolicy(ctx, app);
+    values["--ps-computed-restart-policy"] = () => effectiveRestartPolicy(ctx, app);
+  }
   // The host's Dokku decides which rows there are (and which are info flags / JSON keys only).
   const { reportFlags, extraReportFlags } = ctx.contract;
   const fields: LazyField[] = [

@@ -1,5 +1,5 @@
 import { DokkuError } from "../core/errors.ts";
-import { parseScaleRequest, renderScaleTableByType, type ScaleEntry } from "../core/scale-property.ts";
+import { parseScaleRequest, renderScaleJson, renderScaleTableByType, type ScaleEntry } from "../core/scale-property.ts";
 import { isQuiet, log } from "../adapters/log.ts";
 import { trigger } from "../adapters/plugn.ts";
 import { isDeployed, verifyApp } from "../services/apps.ts";
@@ -20,7 +20,7 @@ export async function scaleCommand(ctx: Context, args: ParsedArgs): Promise<void
   if (tuples.length === 0) {
     const formation = currentFormation(ctx, app);
     if (args.string("format") === "json") {
-      log.out(`${JSON.stringify(Object.fromEntries(formation.map((e) => [e.processType, e.quantity])))}\n`);
+      log.out(`${renderScaleJson(formation, ctx.contract.scaleJson)}\n`);
       return;
     }
     log.info1Quiet(`Scaling for ${app}`);

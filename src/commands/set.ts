@@ -1,4 +1,6 @@
-import { assertGlobalProperty, assertPsProperty, normalizePropertyValue, parseSetPositionals, type PsProperty } from "../core/ps-properties.ts";
+import { assertGlobalProperty, assertPsProperty, assertSetKey, normalizePropertyValue, parseSetPositionals, type PsProperty } from "../core/ps-properties.ts";
+import { assertRestartPolicy } from "../core/restart-policy.ts";
+import { DokkuError } from "../core/errors.ts";
 import { log } from "../adapters/log.ts";
 import { GLOBAL_APP } from "../adapters/properties.ts";
 import { listApps, verifyApp } from "../services/apps.ts";
@@ -28,6 +30,7 @@ const STOP_TIMEOUT_VAR = "DOKKU_DOCKER_STOP_TIMEOUT";
  * Nothing restarts: the values apply on the next deploy/stop.
  */
 export async function setCommand(ctx: Context, args: ParsedArgs): Promise<void> {
+  if (ctx.contract.setStyle === "core") return setAsCore(ctx, args);
   const global = args.bool("global");
   const request = parseSetPositionals(args.positionals, global);
   const app = global ? undefined : verifyApp(ctx, request.app);
@@ -99,4 +102,44 @@ async function setGlobal(ctx: Context, key: PsProperty, value: string | undefine
 function setProperty(ctx: Context, app: string, key: PsProperty, value: string | undefined): void {
   if (value === undefined) ctx.props.delete(app, key);
   else ctx.props.set(app, key, value);
+}
+
+/**
+ * `ps:set` as core ps 0.36+ does it (plugins/ps CommandSet and
+ * common.CommandPropertySet): the restart policy's value is checked first
+ * (before the app), then the app, then the key; a value is one property
+ * file (`config/ps/<app|--global>/<key>`, 0600, no final newline), an empty
+ * value deletes it. Where core stores nonsense (`stop-timeout-seconds abc`,
+ * `skip-deploy yes`, `restore 1`, `on-failure:x`), dokku-ps refuses it (one
+ * line, exit 1) before anything is printed or written.
+ *
+ * The restart policy to 0.38.8 is a `--restart=` deploy option (core's
+ * SetDockerOptionForPhases, which takes no empty value and no `--global`);
+ * from 0.38.9 a property like the others (contract restartPolicyStore).
+ */
+async function setAsCore(ctx: Context, args: ParsedArgs): Promise<void> {
+  const global = args.bool("global");
+  const request = parseSetPositionals(args.positionals, global);
+  const { key } = request;
+  const policyAsOption = ctx.contract.restartPolicyStore === "docker-options";
+  if (key === "restart-policy" && (request.value !== "" || policyAsOption)) assertRestartPolicy(request.value);
+  if (key === "restart-policy" && policyAsOption) {
+    // Core would write a deploy option for an app named `--global`.
+    if (global) throw new DokkuError("Property cannot be specified globally");
+    const app = verifyApp(ctx, request.app);
+    log.info2Quiet(`Setting ${key} to ${request.value}`);
+    setAppRestartPolicy(ctx, app, request.value);
+    return;
+  }
+  const app = global ? GLOBAL_APP : verifyApp(ctx, request.app);
+  const property = assertSetKey(key, global, ctx.contract.setProperties, ctx.contract.globalSetProperties);
+  const value = normalizePropertyValue(property, request.value);
+  if (value === undefined) log.info2Quiet(`Unsetting ${property}`);
+  else log.info2Quiet(`Setting ${property} to ${value}`);
+  if (property === "restart-policy") {
+    if (global) setGlobalRestartPolicy(ctx, [], value);
+    else setAppRestartPolicy(ctx, app, value);
+    return;
+  }
+  setProperty(ctx, app, property, value);
 }

@@ -2,7 +2,7 @@ import { DokkuError } from "./errors.ts";
 import { isSupportedDokku, parseDokkuVersion, supportedRange, type DokkuVersion } from "./dokku-version.ts";
 
 export { parseDokkuVersion };
-import { COMMAND_ROWS, COMMAND_ROWS_0_31, renderHelpIndex, renderPluginHelp } from "./help.ts";
+import { COMMAND_ROWS, COMMAND_ROWS_0_31, COMMAND_ROWS_0_38_21, renderHelpIndex, renderPluginHelp } from "./help.ts";
 
 /**
  * The one place that knows how Dokku's ps contract differs between the Dokku
@@ -12,11 +12,19 @@ import { COMMAND_ROWS, COMMAND_ROWS_0_31, renderHelpIndex, renderPluginHelp } fr
  *
  * - 0.24.x: the formation is `$DOKKU_ROOT/<app>/DOKKU_SCALE` (also read out of
  *   the image), the Procfile is extracted from the image (pre-deploy).
- * - 0.30.0–0.38.x: core ps 0.31.5's contract: the formation is the ps property
- *   list `config/ps/<app>/scale` (+ `can-scale`), the Procfile is copied from
- *   the pushed source (core-post-extract); 0.35 replaces pre-deploy with
- *   post-release-builder; 0.36 adds ps-get-property; 0.38.9 adds
- *   docker-args-process-deploy.
+ * - 0.30.0–0.38.x: core ps 0.31.5's contract and its growth, each step from
+ *   the tag's plugins/ps: the formation is the ps property list
+ *   `config/ps/<app>/scale` (+ `can-scale`), the Procfile is copied from the
+ *   pushed source (core-post-extract); 0.35 replaces pre-deploy with
+ *   post-release-builder; 0.36.0 adds the `stop-timeout-seconds` property
+ *   (app, --global) and ps-get-property; 0.38.0 moves the config ENV files
+ *   to `$DOKKU_LIB_ROOT/config`, keeps the restore flag as the `restore`
+ *   property, adds `skip-deploy` (app, --global), `start-cmd`,
+ *   `dockerfile-start-cmd` and `ps:report --global`; 0.38.6 leaves unset
+ *   rows empty; 0.38.7 renames the stop timeout flags `--ps-…`; 0.38.8 adds
+ *   their report rows and the json keys without the `ps-` prefix; 0.38.9
+ *   makes the restart policy a property (app, --global) handed out through
+ *   docker-args-process-deploy; 0.38.21 adds `ps:scale --format`.
  */
 
 /** Where an app's formation lives. */
@@ -50,6 +58,65 @@ export interface DokkuContract {
   readonly setProperties: readonly string[];
   /** `ps:set --global` properties. */
   readonly globalSetProperties: readonly string[];
+  /**
+   * How ps:set checks and stores what it is given. `dokku-ps` (0.24,
+   * 0.30–0.35): every check before anything, the restart policy in
+   * DOCKER_OPTIONS_DEPLOY, on 0.24 restore and stop timeout mirrored into
+   * config vars; `core` (0.36+): core ps's CommandSet, its order of checks,
+   * one property file per key, the restart policy where
+   * `restartPolicyStore` says.
+   */
+  readonly setStyle: "dokku-ps" | "core";
+  /** `ps:report --global` flags (0.38.0+), in name order; undefined when the Dokku has no global report. */
+  readonly globalReportFlags: readonly string[] | undefined;
+  /**
+   * `ps:report --format json` keys: `flag`, the flag without `--`
+   * (`ps-can-scale`); `trimmed-and-legacy` (0.38.8+), each `--ps-…` flag
+   * twice, without `--ps-` and without `--` (`can-scale`, `ps-can-scale`).
+   */
+  readonly reportJsonKeys: "flag" | "trimmed-and-legacy";
+  /**
+   * The value ps:report shows for an unset app/global stop timeout and
+   * global Procfile path: `default` (0.36.0–0.38.5: `30`, `Procfile`) or
+   * `empty` (0.38.6+; the computed rows still show the default).
+   */
+  readonly unsetReportRows: "default" | "empty";
+  /** The keys `ps-get-property <app> <key>` answers (0.36+), and its error for any other. */
+  readonly getPropertyKeys: readonly string[];
+  getPropertyError(property: string): string;
+  /** The computed skip-deploy when neither app nor global sets it: `false` (0.38.8+) or empty (0.38.0–0.38.7). */
+  readonly skipDeployDefault: string;
+  /**
+   * Where the restore flag lives: config var `DOKKU_APP_RESTORE` (`0`/`1`)
+   * of the app's ENV (to 0.37), or the ps property `restore` (0.38+).
+   */
+  readonly restoreStore: "config-var" | "property";
+  /**
+   * Where the restart policy lives: a `--restart=` line of the app's
+   * `DOCKER_OPTIONS_DEPLOY` (to 0.38.8), or the ps property
+   * `restart-policy` (app and `--global`, 0.38.9+), which ps hands the
+   * scheduler through `docker-args-process-deploy`.
+   */
+  readonly restartPolicyStore: "docker-options" | "property";
+  /**
+   * Where the config plugin keeps ENV files: `$DOKKU_ROOT/<app>/ENV` and
+   * `$DOKKU_ROOT/ENV` (`dokku-root`, to 0.37), or
+   * `$DOKKU_LIB_ROOT/config/<app>/ENV` and `config/--global/ENV`
+   * (`lib-config`, 0.38+).
+   */
+  readonly envFiles: "dokku-root" | "lib-config";
+  /**
+   * `ps:scale <app> --format json`: `formation-list` (0.38.21+, core's
+   * `[{"process_type":"web","quantity":1}]`), or `object` (dokku-ps's own
+   * `{"web":1}` on Dokku versions whose ps:scale has no --format).
+   */
+  readonly scaleJson: "object" | "formation-list";
+  /** Config vars the install trigger moves into ps properties (core ps's MigrateConfigToProperties). */
+  readonly configMigrations: readonly ConfigMigration[];
+  /** 0.38.9+'s install: a `--restart=` deploy option becomes the `restart-policy` property (when not the default) and goes. */
+  readonly migratesRestartPolicyOption: boolean;
+  /** 0.38.15+'s MigrateConfigToProperties first fires `config-migrate-env` (the config plugin moves old ENV files). */
+  readonly firesConfigMigrateEnv: boolean;
   /** The line `ps:stop` prints before stopping. */
   stopLine(app: string): string;
   /**
@@ -105,6 +172,16 @@ export interface DokkuContract {
   pluginHelp(): string;
   /** `dokku help` (`--all`) lines. */
   helpIndex(all: boolean): string;
+}
+
+/** One config var core ps's install turns into a ps property (plugins/ps TriggerInstall). */
+export interface ConfigMigration {
+  readonly configVar: string;
+  /** The global config var migrated to the `--global` property, if any. */
+  readonly globalConfigVar?: string;
+  readonly property: string;
+  /** `DOKKU_APP_RESTORE` `0` is `false`, anything else `true`. */
+  readonly transform?: "restore";
 }
 
 /** The Dokku whose contract dokku-ps spoke before it read VERSION: a host without a VERSION file. */
@@ -203,22 +280,120 @@ const REPORT_FLAGS_0_31 = [
   "--running",
 ] as const;
 
+/** 0.36.0–0.38.6's extra app report flags (stop timeout), before 0.38.7 named them `--ps-…`. */
+const REPORT_FLAGS_0_36 = [...REPORT_FLAGS_0_31, "--computed-stop-timeout-seconds", "--global-stop-timeout-seconds", "--stop-timeout-seconds"].sort();
+
+/** 0.38.7's app report flags (stop timeout flags renamed `--ps-…`). */
+const REPORT_FLAGS_0_38_7 = [...REPORT_FLAGS_0_31, "--ps-computed-stop-timeout-seconds", "--ps-global-stop-timeout-seconds", "--ps-stop-timeout-seconds"].sort();
+
+/** 0.38.8's 19 app report flags (skip-deploy, start-cmd, dockerfile-start-cmd). */
+const REPORT_FLAGS_0_38_8 = [
+  ...REPORT_FLAGS_0_38_7,
+  "--ps-computed-dockerfile-start-cmd",
+  "--ps-computed-skip-deploy",
+  "--ps-computed-start-cmd",
+  "--ps-dockerfile-start-cmd",
+  "--ps-global-skip-deploy",
+  "--ps-skip-deploy",
+  "--ps-start-cmd",
+].sort();
+
+/** 0.38.9+'s 21 app report flags (as recorded on 0.38.27: `ps:report rdweb --nonsense`). */
+const REPORT_FLAGS_0_38_9 = [...REPORT_FLAGS_0_38_8, "--ps-computed-restart-policy", "--ps-global-restart-policy"].sort();
+
+/** `ps:report --global` flags by version (plugins/ps/report.go). */
+function globalReportFlags(v: DokkuVersion): readonly string[] | undefined {
+  if (!atLeast(v, 38)) return undefined;
+  if (!atLeast(v, 38, 7)) return ["--global-stop-timeout-seconds", "--ps-global-procfile-path"];
+  const flags = ["--ps-computed-procfile-path", "--ps-computed-stop-timeout-seconds", "--ps-global-procfile-path", "--ps-global-stop-timeout-seconds"];
+  if (atLeast(v, 38, 8)) flags.push("--ps-computed-skip-deploy", "--ps-global-skip-deploy");
+  if (atLeast(v, 38, 9)) flags.push("--ps-computed-restart-policy", "--ps-global-restart-policy");
+  return flags.sort();
+}
+
+function appReportFlags(v: DokkuVersion): readonly string[] {
+  if (atLeast(v, 38, 9)) return REPORT_FLAGS_0_38_9;
+  if (atLeast(v, 38, 8)) return REPORT_FLAGS_0_38_8;
+  if (atLeast(v, 38, 7)) return REPORT_FLAGS_0_38_7;
+  if (atLeast(v, 36)) return REPORT_FLAGS_0_36;
+  return REPORT_FLAGS_0_31;
+}
+
+/** core ps's DefaultProperties keys (ps:set), then GlobalProperties (ps:set --global). */
+function setKeys(v: DokkuVersion): { app: string[]; global: string[] } {
+  if (atLeast(v, 38, 9)) {
+    return {
+      app: ["dockerfile-start-cmd", "procfile-path", "restart-policy", "restore", "skip-deploy", "start-cmd", "stop-timeout-seconds"],
+      global: ["procfile-path", "restart-policy", "skip-deploy", "stop-timeout-seconds"],
+    };
+  }
+  if (atLeast(v, 38)) {
+    return {
+      app: ["dockerfile-start-cmd", "procfile-path", "restart-policy", "restore", "skip-deploy", "start-cmd", "stop-timeout-seconds"],
+      global: ["procfile-path", "skip-deploy", "stop-timeout-seconds"],
+    };
+  }
+  if (atLeast(v, 36)) return { app: ["procfile-path", "restart-policy", "stop-timeout-seconds"], global: ["procfile-path", "stop-timeout-seconds"] };
+  return { app: ["procfile-path", "restart-policy"], global: ["procfile-path"] };
+}
+
+/** 0.36's install moves DOKKU_DOCKER_STOP_TIMEOUT; 0.38's moves five vars (plugins/ps TriggerInstall). */
+function configMigrations(v: DokkuVersion): readonly ConfigMigration[] {
+  const stopTimeout: ConfigMigration = { configVar: "DOKKU_DOCKER_STOP_TIMEOUT", property: "stop-timeout-seconds" };
+  if (!atLeast(v, 36)) return [];
+  if (!atLeast(v, 38)) return [stopTimeout];
+  return [
+    stopTimeout,
+    { configVar: "DOKKU_APP_RESTORE", property: "restore", transform: "restore" },
+    { configVar: "DOKKU_SKIP_DEPLOY", globalConfigVar: "DOKKU_SKIP_DEPLOY", property: "skip-deploy" },
+    { configVar: "DOKKU_START_CMD", property: "start-cmd" },
+    { configVar: "DOKKU_DOCKERFILE_START_CMD", property: "dockerfile-start-cmd" },
+  ];
+}
+
+/** The keys ps-get-property answers (plugins/ps TriggerPsGetProperty). */
+function getPropertyKeys(v: DokkuVersion): readonly string[] {
+  if (atLeast(v, 38, 9)) return ["restart-policy", "restore", "skip-deploy", "stop-timeout-seconds"];
+  if (atLeast(v, 38)) return ["restore", "skip-deploy", "stop-timeout-seconds"];
+  if (atLeast(v, 36)) return ["stop-timeout-seconds"];
+  return [];
+}
+
 function contract031(text: string, v: DokkuVersion): DokkuContract {
   let triggers: string[] = [...TRIGGERS_0_31];
   // 0.35 moved the formation update from pre-deploy to post-release-builder.
   if (atLeast(v, 35)) triggers = triggers.filter((t) => t !== "pre-deploy").concat("post-release-builder");
   if (atLeast(v, 36)) triggers.push("ps-get-property");
   if (atLeast(v, 38, 9)) triggers.push("docker-args-process-deploy");
+  const keys = setKeys(v);
+  const helpRows = atLeast(v, 38, 21) ? COMMAND_ROWS_0_38_21 : COMMAND_ROWS_0_31;
   return {
     version: text,
     formationStore: "scale-property",
     triggers: triggers.sort(),
     executables: triggers,
-    fastPathTriggers: FAST_0_31.filter((t) => triggers.includes(t)),
-    reportFlags: REPORT_FLAGS_0_31,
+    fastPathTriggers: [...FAST_0_31, ...(atLeast(v, 36) ? ["ps-get-property"] : []), ...(atLeast(v, 38, 9) ? ["docker-args-process-deploy"] : [])]
+      .filter((t) => triggers.includes(t))
+      .sort(),
+    reportFlags: appReportFlags(v),
     extraReportFlags: [],
-    setProperties: ["procfile-path", "restart-policy"],
-    globalSetProperties: ["procfile-path"],
+    setProperties: keys.app,
+    globalSetProperties: keys.global,
+    setStyle: atLeast(v, 36) ? "core" : "dokku-ps",
+    globalReportFlags: globalReportFlags(v),
+    reportJsonKeys: atLeast(v, 38, 8) ? "trimmed-and-legacy" : "flag",
+    unsetReportRows: atLeast(v, 38, 6) ? "empty" : "default",
+    getPropertyKeys: getPropertyKeys(v),
+    // 0.36–0.37's message says `network` (a slip in core ps, fixed in 0.38.0).
+    getPropertyError: atLeast(v, 38) ? (p) => `Invalid ps property specified: ${p}` : (p) => `Invalid network property specified: ${p}`,
+    skipDeployDefault: atLeast(v, 38, 8) ? "false" : "",
+    restoreStore: atLeast(v, 38) ? "property" : "config-var",
+    restartPolicyStore: atLeast(v, 38, 9) ? "property" : "docker-options",
+    envFiles: atLeast(v, 38) ? "lib-config" : "dokku-root",
+    scaleJson: atLeast(v, 38, 21) ? "formation-list" : "object",
+    configMigrations: configMigrations(v),
+    migratesRestartPolicyOption: atLeast(v, 38, 9),
+    firesConfigMigrateEnv: atLeast(v, 38, 15),
     restartBy: "deploy-running-image",
     restoreHook: "scheduler-pre-restore",
     restorePrep: "once",
@@ -230,8 +405,8 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     badProcfileLine: atLeast(v, 35)
       ? (line) => `\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line ${line}`
       : (line) => `invalid line in procfile, line ${line}`,
-    pluginHelp: () => renderPluginHelp(COMMAND_ROWS_0_31, "    \n"),
-    helpIndex: (all) => renderHelpIndex(all, COMMAND_ROWS_0_31),
+    pluginHelp: () => renderPluginHelp(helpRows, "    \n"),
+    helpIndex: (all) => renderHelpIndex(all, helpRows),
   };
 }
 
@@ -241,11 +416,26 @@ function contract024(text: string): DokkuContract {
     formationStore: "dokku-scale-file",
     triggers: TRIGGERS_0_24,
     executables: [...TRIGGERS_0_24, ...FORWARD_0_24],
-    fastPathTriggers: [...new Set([...FAST_0_24, ...FAST_0_31])],
+    // ps-get-property is a forward executable here (fast for when the host is upgraded to 0.36+).
+    fastPathTriggers: [...new Set([...FAST_0_24, ...FAST_0_31, "ps-get-property"])],
     reportFlags: REPORT_FLAGS_0_24,
     extraReportFlags: EXTRA_REPORT_FLAGS_0_24,
     setProperties: ["restart-policy", "restore", "stop-timeout-seconds"],
     globalSetProperties: ["restart-policy", "restore", "stop-timeout-seconds"],
+    setStyle: "dokku-ps",
+    globalReportFlags: undefined,
+    reportJsonKeys: "flag",
+    unsetReportRows: "default",
+    getPropertyKeys: [],
+    getPropertyError: (p) => `Invalid ps property specified: ${p}`,
+    skipDeployDefault: "false",
+    restoreStore: "config-var",
+    restartPolicyStore: "docker-options",
+    envFiles: "dokku-root",
+    scaleJson: "object",
+    configMigrations: [],
+    migratesRestartPolicyOption: false,
+    firesConfigMigrateEnv: false,
     restartBy: "release-and-deploy",
     restoreHook: "pre-restore",
     restorePrep: "per-app",

@@ -24,6 +24,11 @@ export const COMMAND_ROWS_0_31: ReadonlyArray<readonly [string, string]> = [
   ["ps:stop [--parallel count] [--all|<app>]", "Stop an app"],
 ];
 
+/** core ps 0.38.21+'s `ps:help` rows: ps:scale takes `--format` (recorded on 0.38.27, descriptions at column 80). */
+export const COMMAND_ROWS_0_38_21: ReadonlyArray<readonly [string, string]> = COMMAND_ROWS_0_31.map(([usage, description]) =>
+  usage.startsWith("ps:scale ") ? (["ps:scale [--skip-deploy] [--format stdout|json] <app> [<proc>=<count>...]", description] as const) : ([usage, description] as const),
+);
+
 /** `trailer`: what follows the rows (core ps 0.31.5 ends its block with a line of four spaces). */
 export function renderPluginHelp(rowsToShow: ReadonlyArray<readonly [string, string]> = COMMAND_ROWS, trailer = ""): string {
   const width = Math.max(...rowsToShow.map(([usage]) => usage.length)) + 2;

@@ -7,7 +7,7 @@ import { assertRestartPolicy } from "./restart-policy.ts";
  */
 export const PS_PROPERTIES = ["restart-policy", "restore", "stop-timeout-seconds"] as const;
 /** Every key some Dokku version's ps:set takes (which ones a host takes: core/dokku-contract.ts). */
-export type PsProperty = (typeof PS_PROPERTIES)[number] | "procfile-path";
+export type PsProperty = (typeof PS_PROPERTIES)[number] | "procfile-path" | "skip-deploy" | "start-cmd" | "dockerfile-start-cmd";
 
 /** Largest accepted stop timeout (a day); Docker takes an int32 of seconds. */
 export const MAX_STOP_TIMEOUT_SECONDS = 86_400;
@@ -33,6 +33,17 @@ export function assertPsProperty(key: string, valid: readonly string[] = PS_PROP
   return key as PsProperty;
 }
 
+/**
+ * core ps 0.36+'s ps:set checks, in core's order (plugins/ps CommandSet, then
+ * common.CommandPropertySet), after the restart policy's own check and the
+ * app's: a key without a global value, no key, a key this Dokku has not.
+ */
+export function assertSetKey(key: string, global: boolean, valid: readonly string[], globalKeys: readonly string[]): PsProperty {
+  if (global && !globalKeys.includes(key)) throw new DokkuError("Property cannot be specified globally");
+  if (key === "") throw new DokkuError("No property specified");
+  return assertPsProperty(key, valid);
+}
+
 /** Dokku's CommandPropertySet: a key that has no global value. */
 export function assertGlobalProperty(key: PsProperty, globalKeys: readonly string[]): void {
   if (!globalKeys.includes(key)) throw new DokkuError("Property cannot be specified globally");
@@ -53,6 +64,14 @@ export function normalizePropertyValue(key: PsProperty, value: string): string |
     case "restore":
       if (value === "true" || value === "false") return value;
       throw new DokkuError("Invalid restore specified, valid values: true, false");
+    case "skip-deploy":
+      // Core ps 0.38 stores anything; its scheduler skips only on `true`.
+      if (value === "true" || value === "false") return value;
+      throw new DokkuError("Invalid skip-deploy specified, valid values: true, false");
+    case "start-cmd":
+    case "dockerfile-start-cmd":
+      // A command line, as core stores it (the scheduler splits it as a shell would).
+      return value;
     case "stop-timeout-seconds": {
       if (!/^[0-9]+$/.test(value) || Number(value) > MAX_STOP_TIMEOUT_SECONDS) {
         throw new DokkuError(`Invalid stop-timeout-seconds specified, must be an integer from 0 to ${MAX_STOP_TIMEOUT_SECONDS}`);

@@ -146,3 +146,15 @@ export function sourceProcfilePath(appValue: string | undefined, globalValue: st
   }
   return path;
 }
+
+/**
+ * `ps:scale <app> --format json`: `formation-list` is core ps 0.38.21+'s
+ * (`[{"process_type":"web","quantity":1},…]`, sorted by type, numbers as
+ * numbers); `object` is dokku-ps's own on Dokku versions whose ps:scale has
+ * no --format (`{"web":1}`).
+ */
+export function renderScaleJson(formation: readonly ScaleEntry[], style: "object" | "formation-list"): string {
+  const sorted = [...formation].sort((a, b) => (a.processType < b.processType ? -1 : a.processType > b.processType ? 1 : 0));
+  if (style === "formation-list") return JSON.stringify(sorted.map((e) => ({ process_type: e.processType, quantity: e.quantity })));
+  return JSON.stringify(Object.fromEntries(formation.map((e) => [e.processType, e.quantity])));
+}

@@ -20,7 +20,7 @@ export function createContext(env: NodeJS.ProcessEnv = process.env): Context {
   const paths = pathsFromEnv(env);
   return {
     paths,
-    config: new ConfigStore(paths),
+    config: new ConfigStore(paths, () => hostContract(paths).envFiles),
     props: new PropertyStore(paths, "ps"),
     commonProps: new PropertyStore(paths, "common"),
     get contract() {

@@ -31,13 +31,23 @@ export function globalRestartPolicy(ctx: Context): RestartPolicy | undefined {
   return ctx.props.get(GLOBAL_APP, KEY) || undefined;
 }
 
-/** The policy the app's containers must carry. */
+/**
+ * The policy the app's containers must carry. On Dokku 0.38.9+ (the policy
+ * is a ps property) core ps's computed value: the app's, else the global
+ * one, else the default; a `--restart=` deploy option is nobody's any more.
+ */
 export function effectiveRestartPolicy(ctx: Context, app: string): RestartPolicy {
+  if (ctx.contract.restartPolicyStore === "property") return appRestartPolicy(ctx, app) ?? globalRestartPolicy(ctx) ?? DEFAULT_RESTART_POLICY;
   return appRestartPolicy(ctx, app) ?? globalRestartPolicy(ctx) ?? dockerOptionsPolicy(ctx, app) ?? DEFAULT_RESTART_POLICY;
 }
 
-/** Rewrites the app's `--restart=` docker option to `policy` (file kept sorted, as Dokku does). */
+/**
+ * Rewrites the app's `--restart=` docker option to `policy` (file kept
+ * sorted, as Dokku does). Nothing on Dokku 0.38.9+, which keeps no policy in
+ * DOCKER_OPTIONS_DEPLOY (docker-args-process-deploy hands it out).
+ */
 export function writeDockerOptionsPolicy(ctx: Context, app: string, policy: RestartPolicy): void {
+  if (ctx.contract.restartPolicyStore === "property") return;
   // The precomputed docker-args-process-deploy answer may now be stale.
   clearHotAnswers(ctx, app);
   const file = ctx.paths.appFile(app, DOCKER_OPTIONS_DEPLOY);
@@ -60,6 +70,25 @@ export function setGlobalRestartPolicy(ctx: Context, apps: readonly string[], po
   for (const app of apps) {
     if (appRestartPolicy(ctx, app) === undefined) writeDockerOptionsPolicy(ctx, app, policy ?? DEFAULT_RESTART_POLICY);
   }
+}
+
+/**
+ * Dokku 0.38.9+'s install (plugins/ps TriggerInstall): a `--restart=` line
+ * of the app's DOCKER_OPTIONS_DEPLOY, written by an older ps, becomes the
+ * app's `restart-policy` property when it is not the default (an app
+ * property already there is kept: it is the newer word), and the line goes,
+ * as core ps removes it: the policy now reaches containers through
+ * docker-args-process-deploy, and a line left would be a second `--restart`.
+ */
+export function migrateRestartPolicyOption(ctx: Context, app: string): void {
+  const file = ctx.paths.appFile(app, DOCKER_OPTIONS_DEPLOY);
+  const before = readIfExists(file);
+  if (before === undefined) return;
+  const line = restartPolicyFromDockerOptions(before);
+  if (line === undefined) return;
+  if (line !== "" && line !== DEFAULT_RESTART_POLICY && appRestartPolicy(ctx, app) === undefined) ctx.props.set(app, KEY, line);
+  const after = withRestartPolicy(before, undefined);
+  if (after !== before) writeFileAtomic(file, after, 0o600);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { setRestoreFlag } from "../services/restore-flag.ts";
 import { readdirSync, rmSync } from "node:fs";
 import { assertAppNameShape, isAppNameShape } from "../core/app-name.ts";
 import { serializeFormation } from "../core/formation.ts";
@@ -58,14 +59,14 @@ export function cloneSetup(ctx: Context, [from, to]: string[], rename: boolean):
 export async function corePostDeploy(ctx: Context, [app]: string[]): Promise<void> {
   verifyApp(ctx, app);
   // Dokku's ps: config.SetMany(DOKKU_APP_RESTORE=1, no restart), which fires post-config-update.
-  await ctx.config.changeAppAndNotify(app as string, "DOKKU_APP_RESTORE", "1");
+  await setRestoreFlag(ctx, app as string, true);
   ctx.commonProps.set(app as string, "deployed", "true");
 }
 
-/** `post-stop <app>`: a stopped app stays stopped across `ps:restore`. */
+/** `post-stop <app>`: a stopped app stays stopped across `ps:restore` (0.38+: the `restore` property). */
 export async function postStop(ctx: Context, [app]: string[]): Promise<void> {
   verifyApp(ctx, app);
-  await ctx.config.changeAppAndNotify(app as string, "DOKKU_APP_RESTORE", "0");
+  await setRestoreFlag(ctx, app as string, false);
 }
 
 /** `pre-start <app>`: the formation must exist before containers start. */

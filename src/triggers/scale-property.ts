@@ -12,7 +12,8 @@ import { verifyApp } from "../services/apps.ts";
 import { cloneProperties, setupPsData } from "../services/ps-data.ts";
 import type { Context } from "../services/context.ts";
 import { clearHotAnswers } from "../services/hot-answers.ts";
-import { effectiveRestartPolicy, writeDockerOptionsPolicy } from "../services/restart-policy.ts";
+import { effectiveRestartPolicy, migrateRestartPolicyOption, writeDockerOptionsPolicy } from "../services/restart-policy.ts";
+import { migrateConfigToProperties } from "../services/config-migration.ts";
 import {
   PROCFILE_PATH,
   SCALE_OLD,
@@ -35,7 +36,8 @@ import {
   removeDokkuScaleMarker,
   writeDokkuScaleMarker,
 } from "../services/image-scale.ts";
-import { restoreValue } from "../core/ps-report.ts";
+import { restoreFlag, setRestoreFlag } from "../services/restore-flag.ts";
+import { assertAppNameShape } from "../core/app-name.ts";
 import { assertImageTag } from "../core/image-tag.ts";
 import { isImageReference } from "../core/image-reference.ts";
 
@@ -105,12 +107,17 @@ export async function refreshScaleFrom(ctx: Context, trigger: "pre-deploy" | "po
 }
 
 /**
- * `install` on Dokku 0.30+: the property root and the data dirs, nothing
- * else. Unlike core ps it deletes no DOKKU_SCALE and changes no app's
- * formation, restart policy or restore flag.
+ * `install` on Dokku 0.30+: the property root and the data dirs; on 0.38.9+
+ * each app's `--restart=` deploy option becomes its `restart-policy`
+ * property (core ps's install), and on 0.36+ the config vars core ps moves
+ * into properties are moved (services/config-migration.ts). Unlike core ps
+ * it deletes no DOKKU_SCALE and changes no app's formation.
  */
-export function install(ctx: Context): void {
-  setupPsData(ctx);
+export async function install(ctx: Context): Promise<void> {
+  setupPsData(ctx, (app) => {
+    if (ctx.contract.migratesRestartPolicyOption) migrateRestartPolicyOption(ctx, app);
+  });
+  await migrateConfigToProperties(ctx);
 }
 
 /**
@@ -212,7 +219,7 @@ export async function corePostDeploy(ctx: Context, [app]: string[]): Promise<voi
   }
   ctx.props.delete(name, SCALE_OLD);
   dropAppJsonRequests(ctx, name);
-  await ctx.config.changeAppAndNotify(name, "DOKKU_APP_RESTORE", "1");
+  await setRestoreFlag(ctx, name, true);
 }
 
 /** `procfile-exists <app>`: exit 0 when the app has a Procfile. */
@@ -260,21 +267,29 @@ export async function psSetScale(ctx: Context, [app, skipDeploy, clearExisting, 
   await scaleSet(ctx, name, goBool(skipDeploy), goBool(clearExisting), updates);
 }
 
-/** `ps-get-property <app> <property>` (0.36+): a computed ps value. */
+/**
+ * `ps-get-property <app> <property>` (0.36+): a computed ps value and a
+ * newline, for the keys the host's ps answers (contract getPropertyKeys:
+ * 0.36 stop-timeout-seconds; 0.38 also restore and skip-deploy; 0.38.9
+ * also restart-policy); any other key is core's error. The computed value
+ * (plugins/ps/report.go): the app's property, else the global one, else the
+ * default (skip-deploy's is empty before 0.38.8). The app is not checked
+ * (core does not: the scheduler asks per container).
+ */
 export function psGetProperty(ctx: Context, [app, property]: string[]): void {
-  verifyApp(ctx, app);
-  const name = app as string;
-  // 0.36+'s computed values (plugins/ps/report.go): the app's property, else the global one, else the default.
-  const computed = (key: string, fallback: string) => () => ctx.props.get(name, key) || ctx.props.get(GLOBAL_APP, key) || fallback;
+  const name = app ?? "";
+  const key = property ?? "";
+  if (!ctx.contract.getPropertyKeys.includes(key)) throw new DokkuError(ctx.contract.getPropertyError(key));
+  // The app's name becomes a property path.
+  assertAppNameShape(name);
+  const computed = (fallback: string) => () => ctx.props.get(name, key) || ctx.props.get(GLOBAL_APP, key) || fallback;
   const values: Record<string, () => string> = {
     "restart-policy": () => effectiveRestartPolicy(ctx, name),
-    restore: () => restoreValue(ctx.config.appEnv(name).get("DOKKU_APP_RESTORE"), undefined, undefined),
-    "skip-deploy": computed("skip-deploy", "false"),
-    "stop-timeout-seconds": computed("stop-timeout-seconds", "30"),
+    restore: () => restoreFlag(ctx, name),
+    "skip-deploy": computed(ctx.contract.skipDeployDefault),
+    "stop-timeout-seconds": computed("30"),
   };
-  const value = values[property ?? ""];
-  if (!value) throw new DokkuError(`Invalid ps property specified: ${property ?? ""}`);
-  log.out(`${value()}\n`);
+  log.out(`${(values[key] as () => string)()}\n`);
 }
 
 /** `post-app-clone-setup` / `post-app-rename-setup <old> <new>`: properties and the data dir follow. */

@@ -42,9 +42,9 @@ test("0.24.10: triggers and fast paths are those install.sh always installed", (
     const isFast = readFileSync(`triggers/${name}`, "utf8") === SHIM_FAST;
     assert.equal(c.fastPathTriggers.includes(name), isFast, name);
   }
-  // 0.24's five, and 0.30+'s three (the shell hands these to the entry on 0.24).
+  // 0.24's five, and 0.30+'s three and 0.36+'s ps-get-property (the shell hands these to the entry on 0.24).
   assert.deepEqual([...c.fastPathTriggers].sort(), [
-    "core-post-deploy", "core-post-extract", "docker-args-process-deploy", "post-extract", "procfile-exists", "procfile-get-command", "ps-current-scale",
+    "core-post-deploy", "core-post-extract", "docker-args-process-deploy", "post-extract", "procfile-exists", "procfile-get-command", "ps-current-scale", "ps-get-property",
   ]);
   assert.deepEqual(c.reportFlags, ["--deployed", "--processes", "--ps-can-scale", "--ps-restart-policy", "--restore", "--running"]);
   assert.equal(c.stopLine("a"), "Stopping a");
@@ -68,7 +68,10 @@ test("0.31.5: core ps 0.31.5's trigger files, report flags and ps:set keys", () 
   ]);
   // The per-container hooks of a push, answered by the shell (scripts/fast-paths.sh, test/fast-paths-0.31.test.ts).
   assert.deepEqual(c.fastPathTriggers, ["core-post-deploy", "procfile-exists", "procfile-get-command", "ps-current-scale"]);
-  for (const v of ["v0.30.0", "v0.35.20", "v0.36.0", "v0.38.27"]) assert.deepEqual(contractFor(v).fastPathTriggers, c.fastPathTriggers, v);
+  for (const v of ["v0.30.0", "v0.35.20"]) assert.deepEqual(contractFor(v).fastPathTriggers, c.fastPathTriggers, v);
+  // 0.36+ adds ps-get-property, 0.38.9+ docker-args-process-deploy: both asked per container (test/fast-paths-0.38.test.ts).
+  assert.deepEqual(contractFor("v0.36.0").fastPathTriggers, [...c.fastPathTriggers, "ps-get-property"].sort());
+  assert.deepEqual(contractFor("v0.38.27").fastPathTriggers, [...c.fastPathTriggers, "docker-args-process-deploy", "ps-get-property"].sort());
   // Each fast trigger's executable in triggers/ is the fast shim.
   for (const name of c.fastPathTriggers) assert.equal(readFileSync(`triggers/${name}`, "utf8"), SHIM_FAST, name);
   assert.deepEqual(c.reportFlags, [
