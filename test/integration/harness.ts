@@ -126,6 +126,35 @@ export class Host {
     return contractFor(`v${this.version}`);
   }
 
+  /**
+   * True on a Dokku 0.38 host (host/versions/0.38.27): config ENV in
+   * $DOKKU_LIB_ROOT/config/<app>/ENV, ps properties read by the scheduler.
+   */
+  get is038(): boolean {
+    return this.version.startsWith("0.38.");
+  }
+
+  /**
+   * The file Dokku keeps `app`'s env in (`--global`: the global one):
+   * `$DOKKU_ROOT/<app>/ENV` / `$DOKKU_ROOT/ENV` up to 0.37,
+   * `$DOKKU_LIB_ROOT/config/<app>/ENV` / `config/--global/ENV` from 0.38
+   * (real-dokku-0.38.27/README.md "Where ps keeps things").
+   */
+  envFile(app: string): string {
+    if (this.is038) return join(this.lib, "config", app, "ENV");
+    return app === "--global" ? join(this.home, "ENV") : join(this.home, app, "ENV");
+  }
+
+  /**
+   * Gives a host without dokku-ps (`plugin: false`) the core ps its Dokku
+   * package ships, host/'s stand-in of it (host/bin/lay-core-ps: 0.31.5's,
+   * or 0.38.27's over it; none for 0.24.10), as a new install has it.
+   */
+  async layCorePs(): Promise<void> {
+    const r = await run(join(REPO, "host", "bin", "lay-core-ps"), [], { env: this.env() });
+    if (r.code !== 0) throw new Error(`lay-core-ps failed: ${r.stderr}`);
+  }
+
   /** True on a Dokku 0.24 host (formation in DOKKU_SCALE, read out of the image). */
   get is024(): boolean {
     return this.contract.formationStore === "dokku-scale-file";
@@ -158,15 +187,21 @@ export class Host {
       const install = await run(options.installer ?? join(REPO, "install.sh"), [], { env: host.env() });
       if (install.code !== 0) throw new Error(`install.sh failed: ${install.stderr}`);
     }
-    // 0.31 reads wait-to-retire from the checks property only.
+    // 0.31 reads wait-to-retire from the checks property only; 0.38 the
+    // default check's wait too (checks property --global default-wait, which
+    // checks:set does not take: 0.38's checks install leaves it there from a
+    // global DOKKU_DEFAULT_CHECKS_WAIT, as on the recorded 0.38.27 host).
     const settings =
       host.version === "0.24.10"
         ? [["config:set", "--global", "DOKKU_WAIT_TO_RETIRE=0", "DOKKU_DEFAULT_CHECKS_WAIT=0"]]
-        : [["config:set", "--global", "DOKKU_DEFAULT_CHECKS_WAIT=0"], ["checks:set", "--global", "wait-to-retire", "0"]];
+        : host.is038
+          ? [["checks:set", "--global", "wait-to-retire", "0"]]
+          : [["config:set", "--global", "DOKKU_DEFAULT_CHECKS_WAIT=0"], ["checks:set", "--global", "wait-to-retire", "0"]];
     for (const argv of settings) {
       const cfg = await host.dokku(...argv);
       if (cfg.code !== 0) throw new Error(`${argv.join(" ")} failed: ${cfg.stderr}`);
     }
+    if (host.is038) host.seedFile(join(host.lib, "config", "checks", "--global", "default-wait"), "0", 0o600);
     return host;
   }
 
