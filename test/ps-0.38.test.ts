@@ -203,6 +203,7 @@ test("0.38.27: computed = app, else global, else default (stop timeout 7 + 12 â†
   ps("set", APP, "restart-policy");
   assert.equal(trigger("docker-args-process-deploy", [APP, "abc123", "web", "1"], ""), " --restart=always[exit 0]");
   assert.ok(!existsSync(join(home, APP, "DOCKER_OPTIONS_DEPLOY")), "no policy in the deploy options");
+  assert.ok(!existsSync(join(lib, "config", "docker-options", APP)), "nor in 0.38's docker-options properties");
 });
 
 test("0.38.27: what core accepts as nonsense dokku-ps refuses (one line, exit 1, nothing stored)", () => {
@@ -249,9 +250,13 @@ test("0.38.27: the restore flag is the `restore` property (post-stop false, core
 
 test("0.38.27: install adopts an app of 0.35: restart policy out of DOCKER_OPTIONS_DEPLOY, config vars into properties (through config-unset)", () => {
   fresh("0.38.27");
-  writeFileSync(join(home, APP, "DOCKER_OPTIONS_DEPLOY"), "--restart=unless-stopped\n-v /srv:/srv\n");
+  // 0.38's docker-options keeps deploy options as the property list config/docker-options/<app>/_default_.deploy.
+  const options = (app: string) => join(lib, "config", "docker-options", app, "_default_.deploy");
+  mkdirSync(join(lib, "config", "docker-options", APP), { recursive: true });
+  writeFileSync(options(APP), "--restart=unless-stopped\n-v /srv:/srv\n");
   mkdirSync(join(home, "other"));
-  writeFileSync(join(home, "other", "DOCKER_OPTIONS_DEPLOY"), "--restart=on-failure:10\n");
+  mkdirSync(join(lib, "config", "docker-options", "other"), { recursive: true });
+  writeFileSync(options("other"), "--restart=on-failure:10\n");
   mkdirSync(join(lib, "config", APP), { recursive: true });
   writeFileSync(join(lib, "config", APP, "ENV"), 'DOKKU_APP_RESTORE="0"\nDOKKU_DOCKER_STOP_TIMEOUT="9"\nFOO="a $b"\n');
   mkdirSync(join(lib, "config", "--global"), { recursive: true });
@@ -261,9 +266,10 @@ test("0.38.27: install adopts an app of 0.35: restart policy out of DOCKER_OPTIO
   assert.match(out, /-----> Migrating deprecated DOKKU_APP_RESTORE to ps restore property for rdweb\. Use 'dokku ps:set rdweb restore <value>' to manage this going forward\./);
   assert.match(out, /-----> Migrating deprecated global DOKKU_SKIP_DEPLOY to ps skip-deploy property\. Use 'dokku ps:set --global skip-deploy <value>' to manage this going forward\./);
   assert.equal(readProp(APP, "restart-policy"), "unless-stopped");
-  assert.equal(readFileSync(join(home, APP, "DOCKER_OPTIONS_DEPLOY"), "utf8"), "-v /srv:/srv\n", "only the --restart line goes");
+  assert.equal(readFileSync(options(APP), "utf8"), "-v /srv:/srv\n", "only the --restart line goes");
+  assert.equal(statSync(options(APP)).mode & 0o777, 0o600);
   assert.equal(readProp("other", "restart-policy"), undefined, "the default policy is no property");
-  assert.equal(readFileSync(join(home, "other", "DOCKER_OPTIONS_DEPLOY"), "utf8"), "");
+  assert.equal(readFileSync(options("other"), "utf8"), "");
   assert.equal(readProp(APP, "restore"), "false");
   assert.equal(readProp(APP, "stop-timeout-seconds"), "9");
   assert.equal(readProp("--global", "skip-deploy"), "true");
@@ -312,7 +318,13 @@ test("0.38.0 / 0.38.6 / 0.38.8: restore property and skip-deploy; --global repor
   fresh("0.38.0");
   assert.equal(ps("set", "--global", "restart-policy", "always"), " !     Property cannot be specified globally\n[exit 1]");
   assert.equal(ps("set", APP, "restart-policy", "unless-stopped"), "=====> Setting restart-policy to unless-stopped\n[exit 0]");
-  assert.equal(readFileSync(join(home, APP, "DOCKER_OPTIONS_DEPLOY"), "utf8"), "--restart=unless-stopped\n", "to 0.38.8 a deploy option");
+  assert.equal(
+    readFileSync(join(lib, "config", "docker-options", APP, "_default_.deploy"), "utf8"),
+    "--restart=unless-stopped\n",
+    "to 0.38.8 a deploy option, in 0.38's docker-options property list",
+  );
+  assert.ok(!existsSync(join(home, APP, "DOCKER_OPTIONS_DEPLOY")));
+  assert.equal(ps("report", APP, "--ps-restart-policy"), "unless-stopped\n[exit 0]");
   assert.equal(ps("report", "--global"), "=====> --global ps information\n       Global stop timeout seconds:   30\n       Ps global procfile path:       Procfile\n[exit 0]");
   assert.equal(trigger("ps-get-property", [APP, "skip-deploy"]), "\n[exit 0]", "no default before 0.38.8");
   assert.equal(trigger("ps-get-property", [APP, "restart-policy"]), " !     Invalid ps property specified: restart-policy\n[exit 1]");
@@ -329,4 +341,21 @@ test("0.38.0 / 0.38.6 / 0.38.8: restore property and skip-deploy; --global repor
   ]);
   assert.equal(trigger("ps-get-property", [APP, "skip-deploy"]), "false\n[exit 0]");
   assert.equal(ps("report", APP, "--ps-restart-policy"), "on-failure:10\n[exit 0]", "to 0.38.8 the deploy option's policy, default on-failure:10");
+});
+
+test("ps:retire: 0.36+ says what it retires and names the app's scheduler; 0.37+ retires expired run containers too (plugins/ps CommandRetire)", () => {
+  fresh("0.38.27");
+  mkdirSync(join(lib, "data", "ps"), { recursive: true });
+  assert.equal(ps("retire"), "-----> Retiring old containers and images\n-----> Retiring expired run containers\n[exit 0]");
+  assert.deepEqual(readFileSync(plugnLog, "utf8").split("\n").filter(Boolean), ["|trigger scheduler-retire docker-local ", "|trigger scheduler-run-retire"]);
+  rmSync(plugnLog);
+  assert.equal(ps("retire", APP), "-----> Retiring old containers and images\n-----> Retiring expired run containers\n[exit 0]");
+  assert.deepEqual(readFileSync(plugnLog, "utf8").split("\n").filter(Boolean), [`|trigger scheduler-retire docker-local ${APP}`, "|trigger scheduler-run-retire"]);
+  fresh("0.36.0");
+  mkdirSync(join(lib, "data", "ps"), { recursive: true });
+  assert.equal(ps("retire"), "-----> Retiring old containers and images\n[exit 0]");
+  assert.deepEqual(readFileSync(plugnLog, "utf8").split("\n").filter(Boolean), ["|trigger scheduler-retire docker-local "]);
+  fresh("0.35.20");
+  mkdirSync(join(lib, "data", "ps"), { recursive: true });
+  assert.equal(ps("retire"), "[exit 0]", "0.30â€“0.35 as dokku-ps always did it");
 });

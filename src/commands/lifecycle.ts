@@ -238,7 +238,10 @@ export async function rebuildCommand(ctx: Context, args: ParsedArgs): Promise<vo
  * non-blocking flock on `$DOKKU_LIB_ROOT/data/ps/retire` (see adapters/flock.ts
  * for why flock).
  */
-export async function retireCommand(ctx: Context, _args: ParsedArgs): Promise<void> {
+export async function retireCommand(ctx: Context, args: ParsedArgs): Promise<void> {
+  const steps = ctx.contract.retireSteps;
+  const app = steps === "plain" ? undefined : args.positionals[0];
+  if (app) verifyApp(ctx, app);
   const { tryLock } = await import("../adapters/flock.ts");
   let lock;
   try {
@@ -248,8 +251,18 @@ export async function retireCommand(ctx: Context, _args: ParsedArgs): Promise<vo
   }
   if (lock === "busy") throw new DokkuError("Failed to acquire ps:retire lock");
   try {
-    const scheduler = ctx.config.globalEnv().get("DOKKU_SCHEDULER") || "docker-local";
-    await trigger("scheduler-retire", [scheduler]);
+    const globalScheduler = ctx.config.globalEnv().get("DOKKU_SCHEDULER") || "docker-local";
+    if (steps === "plain") {
+      await trigger("scheduler-retire", [globalScheduler]);
+      return;
+    }
+    // Core ps 0.36+ (plugins/ps CommandRetire).
+    log.info1("Retiring old containers and images");
+    await trigger("scheduler-retire", [app ? ctx.config.scheduler(app) : globalScheduler, app ?? ""]);
+    if (steps === "announced-with-run-containers") {
+      log.info1("Retiring expired run containers");
+      await trigger("scheduler-run-retire", []);
+    }
   } finally {
     lock.release();
   }

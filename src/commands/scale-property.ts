@@ -35,7 +35,7 @@ export async function scaleCommand(ctx: Context, args: ParsedArgs): Promise<void
   // a refused tuple's value, e.g. a secret typed as a count, is never printed.
   const updates = parseScaleRequest(tuples);
   log.info1(`Scaling ${app} processes: ${tuples.join(" ")}`);
-  await scaleSet(ctx, app, args.bool("skip-deploy"), false, updates);
+  await scaleSet(ctx, app, args.bool("skip-deploy"), false, updates, ctx.contract.scaleDeploysOnlyChanged);
 }
 
 /**
@@ -43,10 +43,22 @@ export async function scaleCommand(ctx: Context, args: ParsedArgs): Promise<void
  * deployed) one `deploy <app> <tag> <type>` per type named. The running
  * image is looked up first, so an engine fault changes nothing.
  */
-export async function scaleSet(ctx: Context, app: string, skipDeploy: boolean, clearExisting: boolean, updates: readonly ScaleEntry[]): Promise<void> {
+export async function scaleSet(
+  ctx: Context,
+  app: string,
+  skipDeploy: boolean,
+  clearExisting: boolean,
+  updates: readonly ScaleEntry[],
+  onlyChanged = false,
+): Promise<void> {
   const deploy = !skipDeploy && (await isDeployed(ctx, app));
   const tag = deploy ? await runningImageTag(ctx, app) : undefined;
+  // 0.36+'s ps:scale deploys only the types whose count changes (a type not in the formation yet is a change).
+  const before = onlyChanged ? new Map(currentFormation(ctx, app).map((e) => [e.processType, e.quantity])) : undefined;
   applyScale(ctx, app, updates, clearExisting);
   if (tag === undefined) return;
-  for (const { processType } of updates) await trigger("deploy", [app, tag, processType]);
+  for (const { processType, quantity } of updates) {
+    if (before !== undefined && before.get(processType) === quantity) continue;
+    await trigger("deploy", [app, tag, processType]);
+  }
 }

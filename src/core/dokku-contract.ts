@@ -99,6 +99,14 @@ export interface DokkuContract {
    */
   readonly restartPolicyStore: "docker-options" | "property";
   /**
+   * Where the docker-options plugin keeps an app's deploy options (where a
+   * `--restart=` line lives to 0.38.8): the file
+   * `$DOKKU_ROOT/<app>/DOCKER_OPTIONS_DEPLOY` (to 0.37), or the property
+   * list `$DOKKU_LIB_ROOT/config/docker-options/<app>/_default_.deploy`
+   * (0.38+, plugins/docker-options propertyKey; its install drains the files).
+   */
+  readonly dockerOptionsStore: "app-file" | "property-list";
+  /**
    * Where the config plugin keeps ENV files: `$DOKKU_ROOT/<app>/ENV` and
    * `$DOKKU_ROOT/ENV` (`dokku-root`, to 0.37), or
    * `$DOKKU_LIB_ROOT/config/<app>/ENV` and `config/--global/ENV`
@@ -111,6 +119,16 @@ export interface DokkuContract {
    * `{"web":1}` on Dokku versions whose ps:scale has no --format).
    */
   readonly scaleJson: "object" | "formation-list";
+  /** 0.36+'s ps:scale deploys only the process types whose count it changes (plugins/ps scaleSet deployOnlyChanged). */
+  readonly scaleDeploysOnlyChanged: boolean;
+  /**
+   * ps:retire as core ps 0.36+ runs it: `-----> Retiring old containers and
+   * images`, `scheduler-retire <scheduler> <app>` (the app's scheduler when
+   * one is named, `""` otherwise); from 0.37 then `-----> Retiring expired
+   * run containers` and `scheduler-run-retire`. `plain` (0.24–0.35 as
+   * dokku-ps always did it): `scheduler-retire <global scheduler>` only.
+   */
+  readonly retireSteps: "plain" | "announced" | "announced-with-run-containers";
   /** Config vars the install trigger moves into ps properties (core ps's MigrateConfigToProperties). */
   readonly configMigrations: readonly ConfigMigration[];
   /** 0.38.9+'s install: a `--restart=` deploy option becomes the `restart-policy` property (when not the default) and goes. */
@@ -390,7 +408,10 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     restoreStore: atLeast(v, 38) ? "property" : "config-var",
     restartPolicyStore: atLeast(v, 38, 9) ? "property" : "docker-options",
     envFiles: atLeast(v, 38) ? "lib-config" : "dokku-root",
+    dockerOptionsStore: atLeast(v, 38) ? "property-list" : "app-file",
     scaleJson: atLeast(v, 38, 21) ? "formation-list" : "object",
+    scaleDeploysOnlyChanged: atLeast(v, 36),
+    retireSteps: atLeast(v, 37) ? "announced-with-run-containers" : atLeast(v, 36) ? "announced" : "plain",
     configMigrations: configMigrations(v),
     migratesRestartPolicyOption: atLeast(v, 38, 9),
     firesConfigMigrateEnv: atLeast(v, 38, 15),
@@ -432,7 +453,10 @@ function contract024(text: string): DokkuContract {
     restoreStore: "config-var",
     restartPolicyStore: "docker-options",
     envFiles: "dokku-root",
+    dockerOptionsStore: "app-file",
     scaleJson: "object",
+    scaleDeploysOnlyChanged: false,
+    retireSteps: "plain",
     configMigrations: [],
     migratesRestartPolicyOption: false,
     firesConfigMigrateEnv: false,

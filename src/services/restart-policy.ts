@@ -4,7 +4,9 @@ import {
   withRestartPolicy,
   type RestartPolicy,
 } from "../core/restart-policy.ts";
-import { readIfExists, writeFileAtomic } from "../adapters/files.ts";
+import { join } from "node:path";
+import { ensureDir, readIfExists, writeFileAtomic } from "../adapters/files.ts";
+import { setPermissions } from "../adapters/system-user.ts";
 import { DOCKER_OPTIONS_DEPLOY } from "../adapters/paths.ts";
 import { GLOBAL_APP } from "../adapters/properties.ts";
 import type { Context } from "./context.ts";
@@ -19,8 +21,29 @@ import { clearHotAnswers } from "./hot-answers.ts";
  */
 const KEY = "restart-policy";
 
+/**
+ * The app's deploy options (contract dockerOptionsStore): its
+ * DOCKER_OPTIONS_DEPLOY file to 0.37, the docker-options property list
+ * `config/docker-options/<app>/_default_.deploy` from 0.38.
+ */
+function dockerOptionsFile(ctx: Context, app: string): string {
+  if (ctx.contract.dockerOptionsStore === "property-list") return join(ctx.paths.propertyDir("docker-options", app), DEPLOY_OPTIONS_PROPERTY);
+  return ctx.paths.appFile(app, DOCKER_OPTIONS_DEPLOY);
+}
+const DEPLOY_OPTIONS_PROPERTY = "_default_.deploy";
+
+/** Writes the deploy options: a property list as Dokku 0.38 writes one (dir 0755, file 0600, the Dokku user's). */
+function writeDockerOptions(ctx: Context, app: string, text: string): void {
+  if (ctx.contract.dockerOptionsStore === "property-list") {
+    const dir = ctx.paths.propertyDir("docker-options", app);
+    ensureDir(dir);
+    setPermissions(dir, 0o755);
+  }
+  writeFileAtomic(dockerOptionsFile(ctx, app), text, 0o600);
+}
+
 export function dockerOptionsPolicy(ctx: Context, app: string): RestartPolicy | undefined {
-  return restartPolicyFromDockerOptions(readIfExists(ctx.paths.appFile(app, DOCKER_OPTIONS_DEPLOY)) ?? "");
+  return restartPolicyFromDockerOptions(readIfExists(dockerOptionsFile(ctx, app)) ?? "");
 }
 
 export function appRestartPolicy(ctx: Context, app: string): RestartPolicy | undefined {
@@ -50,10 +73,9 @@ export function writeDockerOptionsPolicy(ctx: Context, app: string, policy: Rest
   if (ctx.contract.restartPolicyStore === "property") return;
   // The precomputed docker-args-process-deploy answer may now be stale.
   clearHotAnswers(ctx, app);
-  const file = ctx.paths.appFile(app, DOCKER_OPTIONS_DEPLOY);
-  const before = readIfExists(file) ?? "";
+  const before = readIfExists(dockerOptionsFile(ctx, app)) ?? "";
   const after = withRestartPolicy(before, policy);
-  if (after !== before) writeFileAtomic(file, after, 0o600);
+  if (after !== before) writeDockerOptions(ctx, app, after);
 }
 
 /** Sets (or, with undefined, clears) the app's own policy and mirrors the result into DOCKER_OPTIONS_DEPLOY. */
@@ -81,14 +103,13 @@ export function setGlobalRestartPolicy(ctx: Context, apps: readonly string[], po
  * docker-args-process-deploy, and a line left would be a second `--restart`.
  */
 export function migrateRestartPolicyOption(ctx: Context, app: string): void {
-  const file = ctx.paths.appFile(app, DOCKER_OPTIONS_DEPLOY);
-  const before = readIfExists(file);
+  const before = readIfExists(dockerOptionsFile(ctx, app));
   if (before === undefined) return;
   const line = restartPolicyFromDockerOptions(before);
   if (line === undefined) return;
   if (line !== "" && line !== DEFAULT_RESTART_POLICY && appRestartPolicy(ctx, app) === undefined) ctx.props.set(app, KEY, line);
   const after = withRestartPolicy(before, undefined);
-  if (after !== before) writeFileAtomic(file, after, 0o600);
+  if (after !== before) writeDockerOptions(ctx, app, after);
 }
 
 /**

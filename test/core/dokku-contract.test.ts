@@ -125,3 +125,130 @@ test("ps:help: 0.31.5's rows as recorded, ending in a line of four spaces", () =
   assert.ok(help.includes("    ps:inspect <app>                                                   Displays a sanitized version of docker inspect for an app\n"));
   assert.ok(help.endsWith("    ps:stop [--parallel count] [--all|<app>]                           Stop an app\n    \n"));
 });
+
+// ---- 0.36–0.38.27: each change point of plugins/ps between the tags ----------------
+
+test("0.38.27: the record's ps:set keys, report flags (21 app, 8 global), json keys twice, stores, triggers", () => {
+  const c = contractFor("v0.38.27");
+  // ` !     Invalid property specified, valid properties include: …` (core-ps-0.38.27.log, `ps:set rdweb no-such-key x`)
+  assert.deepEqual(c.setProperties, ["dockerfile-start-cmd", "procfile-path", "restart-policy", "restore", "skip-deploy", "start-cmd", "stop-timeout-seconds"]);
+  assert.deepEqual(c.globalSetProperties, ["procfile-path", "restart-policy", "skip-deploy", "stop-timeout-seconds"]);
+  assert.equal(c.setStyle, "core");
+  // ` !     Invalid flag passed, valid flags: …` of `ps:report rdweb --nonsense` and `ps:report --global --nonsense`
+  assert.equal(
+    [...c.reportFlags].sort().join(", "),
+    "--deployed, --processes, --ps-can-scale, --ps-computed-dockerfile-start-cmd, --ps-computed-procfile-path, --ps-computed-restart-policy, --ps-computed-skip-deploy, --ps-computed-start-cmd, --ps-computed-stop-timeout-seconds, --ps-dockerfile-start-cmd, --ps-global-procfile-path, --ps-global-restart-policy, --ps-global-skip-deploy, --ps-global-stop-timeout-seconds, --ps-procfile-path, --ps-restart-policy, --ps-skip-deploy, --ps-start-cmd, --ps-stop-timeout-seconds, --restore, --running",
+  );
+  assert.equal(
+    c.globalReportFlags?.join(", "),
+    "--ps-computed-procfile-path, --ps-computed-restart-policy, --ps-computed-skip-deploy, --ps-computed-stop-timeout-seconds, --ps-global-procfile-path, --ps-global-restart-policy, --ps-global-skip-deploy, --ps-global-stop-timeout-seconds",
+  );
+  assert.equal(c.reportJsonKeys, "trimmed-and-legacy");
+  assert.equal(c.unsetReportRows, "empty");
+  assert.deepEqual(c.getPropertyKeys, ["restart-policy", "restore", "skip-deploy", "stop-timeout-seconds"]);
+  assert.equal(c.getPropertyError("start-cmd"), "Invalid ps property specified: start-cmd");
+  assert.equal(c.skipDeployDefault, "false");
+  assert.equal(c.restoreStore, "property");
+  assert.equal(c.restartPolicyStore, "property");
+  assert.equal(c.envFiles, "lib-config");
+  assert.equal(c.scaleJson, "formation-list");
+  assert.ok(c.scaleDeploysOnlyChanged);
+  assert.ok(c.migratesRestartPolicyOption);
+  assert.ok(c.firesConfigMigrateEnv);
+  assert.deepEqual(c.configMigrations.map((m) => m.configVar), ["DOKKU_DOCKER_STOP_TIMEOUT", "DOKKU_APP_RESTORE", "DOKKU_SKIP_DEPLOY", "DOKKU_START_CMD", "DOKKU_DOCKERFILE_START_CMD"]);
+  // The plugin dir of 0.38.27 (extra log): 0.35.20's triggers plus docker-args-process-deploy and ps-get-property.
+  assert.deepEqual(c.triggers, [
+    "app-restart", "core-post-deploy", "core-post-extract", "docker-args-process-deploy", "install", "post-app-clone", "post-app-clone-setup",
+    "post-app-rename", "post-app-rename-setup", "post-create", "post-delete", "post-release-builder", "post-stop", "procfile-exists",
+    "procfile-get-command", "ps-can-scale", "ps-current-scale", "ps-get-property", "ps-set-scale", "report",
+  ]);
+  // ps:help (extra log): ps:scale's new usage, descriptions at column 80.
+  const help = c.pluginHelp();
+  assert.ok(help.includes("    ps:scale [--skip-deploy] [--format stdout|json] <app> [<proc>=<count>...]  Get/Set how many instances of a given process to run\n"));
+  assert.ok(help.includes("    ps:set <app> <key> <value>                                                 Set or clear a ps property for an app\n"));
+  assert.ok(help.endsWith("    ps:stop [--parallel count] [--all|<app>]                                   Stop an app\n    \n"));
+});
+
+test("0.30–0.35 keep 0.31.5's contract: no new keys, rows, stores", () => {
+  for (const v of ["v0.30.0", "v0.31.5", "v0.35.20"]) {
+    const c = contractFor(v);
+    assert.equal(c.setStyle, "dokku-ps", v);
+    assert.equal(c.globalReportFlags, undefined, v);
+    assert.equal(c.reportJsonKeys, "flag", v);
+    assert.equal(c.restoreStore, "config-var", v);
+    assert.equal(c.restartPolicyStore, "docker-options", v);
+    assert.equal(c.envFiles, "dokku-root", v);
+    assert.equal(c.scaleJson, "object", v);
+    assert.ok(!c.scaleDeploysOnlyChanged, v);
+    assert.deepEqual(c.configMigrations, [], v);
+    assert.equal(c.pluginHelp(), contractFor("v0.31.5").pluginHelp(), v);
+  }
+});
+
+test("0.36.0–0.37.x: stop-timeout-seconds (app, --global), its three unprefixed report flags, ps-get-property of it with core's `network` slip", () => {
+  for (const v of ["v0.36.0", "v0.36.11", "v0.37.10"]) {
+    const c = contractFor(v);
+    assert.deepEqual(c.setProperties, ["procfile-path", "restart-policy", "stop-timeout-seconds"], v);
+    assert.deepEqual(c.globalSetProperties, ["procfile-path", "stop-timeout-seconds"], v);
+    assert.deepEqual(c.reportFlags, [
+      "--computed-stop-timeout-seconds", "--deployed", "--global-stop-timeout-seconds", "--processes", "--ps-can-scale", "--ps-computed-procfile-path",
+      "--ps-global-procfile-path", "--ps-procfile-path", "--ps-restart-policy", "--restore", "--running", "--stop-timeout-seconds",
+    ], v);
+    assert.equal(c.globalReportFlags, undefined, v);
+    assert.equal(c.unsetReportRows, "default", v);
+    assert.deepEqual(c.getPropertyKeys, ["stop-timeout-seconds"], v);
+    assert.equal(c.getPropertyError("x"), "Invalid network property specified: x", v);
+    assert.equal(c.restoreStore, "config-var", v);
+    assert.equal(c.envFiles, "dokku-root", v);
+    assert.ok(c.scaleDeploysOnlyChanged, v);
+    assert.deepEqual(c.configMigrations, [{ configVar: "DOKKU_DOCKER_STOP_TIMEOUT", property: "stop-timeout-seconds" }], v);
+    assert.ok(!answersTrigger(c, "docker-args-process-deploy"), v);
+  }
+});
+
+test("0.38.0–0.38.8: the steps of the 0.38 series", () => {
+  const c380 = contractFor("v0.38.0");
+  assert.deepEqual(c380.globalSetProperties, ["procfile-path", "skip-deploy", "stop-timeout-seconds"]);
+  assert.ok(c380.setProperties.includes("restore") && c380.setProperties.includes("start-cmd"));
+  assert.deepEqual(c380.reportFlags, contractFor("v0.37.10").reportFlags, "0.38.0 reports no new rows");
+  assert.deepEqual(c380.globalReportFlags, ["--global-stop-timeout-seconds", "--ps-global-procfile-path"]);
+  assert.equal(c380.unsetReportRows, "default");
+  assert.deepEqual(c380.getPropertyKeys, ["restore", "skip-deploy", "stop-timeout-seconds"]);
+  assert.equal(c380.skipDeployDefault, "");
+  assert.equal(c380.restoreStore, "property");
+  assert.equal(c380.restartPolicyStore, "docker-options");
+  assert.equal(c380.envFiles, "lib-config");
+  assert.ok(!c380.firesConfigMigrateEnv);
+  assert.equal(contractFor("v0.38.5").unsetReportRows, "default");
+  assert.equal(contractFor("v0.38.6").unsetReportRows, "empty");
+  assert.deepEqual(contractFor("v0.38.7").globalReportFlags, [
+    "--ps-computed-procfile-path", "--ps-computed-stop-timeout-seconds", "--ps-global-procfile-path", "--ps-global-stop-timeout-seconds",
+  ]);
+  assert.ok(contractFor("v0.38.7").reportFlags.includes("--ps-stop-timeout-seconds"));
+  assert.ok(!contractFor("v0.38.7").reportFlags.includes("--stop-timeout-seconds"));
+  assert.equal(contractFor("v0.38.7").reportJsonKeys, "flag");
+  const c388 = contractFor("v0.38.8");
+  assert.equal(c388.reportFlags.length, 19);
+  assert.equal(c388.globalReportFlags?.length, 6);
+  assert.equal(c388.reportJsonKeys, "trimmed-and-legacy");
+  assert.equal(c388.skipDeployDefault, "false");
+  assert.ok(!c388.globalSetProperties.includes("restart-policy"));
+  assert.ok(!answersTrigger(c388, "docker-args-process-deploy"));
+});
+
+test("0.38.9 / 0.38.15 / 0.38.21: restart policy as a property, config-migrate-env, ps:scale --format", () => {
+  const c389 = contractFor("v0.38.9");
+  assert.equal(c389.reportFlags.length, 21);
+  assert.equal(c389.globalReportFlags?.length, 8);
+  assert.equal(c389.restartPolicyStore, "property");
+  assert.ok(c389.globalSetProperties.includes("restart-policy"));
+  assert.ok(c389.getPropertyKeys.includes("restart-policy"));
+  assert.ok(c389.migratesRestartPolicyOption);
+  assert.ok(answersTrigger(c389, "docker-args-process-deploy"));
+  assert.ok(!contractFor("v0.38.14").firesConfigMigrateEnv);
+  assert.ok(contractFor("v0.38.15").firesConfigMigrateEnv);
+  assert.equal(contractFor("v0.38.20").scaleJson, "object");
+  assert.equal(contractFor("v0.38.20").pluginHelp(), contractFor("v0.31.5").pluginHelp());
+  assert.equal(contractFor("v0.38.21").scaleJson, "formation-list");
+  assert.equal(contractFor("v0.38.21").pluginHelp(), contractFor("v0.38.27").pluginHelp());
+});

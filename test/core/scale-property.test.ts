@@ -10,6 +10,7 @@ import {
   serializePropertyList,
   sourceProcfilePath,
   updateScale,
+  renderScaleJson,
 } from "../../src/core/scale-property.ts";
 
 // Dokku 0.30+ (core ps 0.31.5) formation rules.
@@ -97,4 +98,15 @@ test("procfile-path: app's, else global's, else Procfile; slashes trimmed; never
   assert.equal(sourceProcfilePath("/deploy/Procfile/", "x"), "deploy/Procfile");
   assert.equal(sourceProcfilePath("/", undefined), "Procfile");
   for (const bad of ["../Procfile", "a/../../b", "a//b", "./Procfile"]) assert.throws(() => sourceProcfilePath(bad, undefined), /Invalid procfile-path/, bad);
+});
+
+test("ps:scale --format json: core 0.38.21+'s formation list (sorted, numbers), dokku-ps's object before", () => {
+  const formation = [
+    { processType: "worker", quantity: 1 },
+    { processType: "web", quantity: -1 },
+  ];
+  // core-ps-0.38.27.log: `ps:scale rdweb --format json`
+  assert.equal(renderScaleJson(formation, "formation-list"), '[{"process_type":"web","quantity":-1},{"process_type":"worker","quantity":1}]');
+  assert.equal(renderScaleJson([{ processType: "web", quantity: 1 }], "formation-list"), '[{"process_type":"web","quantity":1}]');
+  assert.equal(renderScaleJson(formation, "object"), '{"worker":1,"web":-1}');
 });
