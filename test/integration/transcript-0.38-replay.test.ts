@@ -24,8 +24,9 @@
  * labels; `docker ps` listings keep only the current release's containers.
  *
  * The recording host's state before the first step, as its README says it
- * was found (not a step): checks `--global default-wait 1` and
- * `wait-to-retire 1`, no app. Between the main record and the extra log's
+ * was found (not a step): core ps installed (host/'s stand-in, laid as the
+ * package lays it), then dokku-ps installed over it by install.sh; checks
+ * `--global default-wait 1` and `wait-to-retire 1`; no app. Between the main record and the extra log's
  * supplement the recorder undid the replayed global `config:set` with
  * `config:unset --global --no-restart` (its README, "After the run"): the
  * replay does the same at that `###` comment (not compared).
@@ -50,7 +51,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Host, commitFiles, run, workTree, cleanEnv } from "./harness.ts";
+import { Host, REPO, commitFiles, run, workTree, cleanEnv } from "./harness.ts";
 import { RECORDED_APP_FILES_038, ReplayReport, loadRecords038 } from "./records.ts";
 import { CORE038_APP, RECORDED_LIB, RECORDED_ROOT, expected031, releasedNames, type Expectation031 } from "./transcript.ts";
 import { tempDir } from "../temp.ts";
@@ -116,12 +117,15 @@ const BETWEEN: Array<[RegExp, string[]]> = [[/^supplement, run after the cleanup
 
 let host: Host;
 before(async () => {
-  host = await Host.create({ version: CONCERNS_DOKKU });
-  // The recording host as it was found: checks --global default-wait 1 and wait-to-retire 1.
-  for (const argv of [["checks:set", "--global", "default-wait", "1"], ["checks:set", "--global", "wait-to-retire", "1"]]) {
-    const r = await host.dokku(...argv);
-    assert.equal(r.code, 0, `${argv.join(" ")}: ${r.stderr}`);
-  }
+  // As on the recording host, core ps is installed first (plugins/available/ps a link into
+  // core-plugins/available/ps); dokku-ps is installed over it, as an operator does.
+  host = await Host.create({ version: CONCERNS_DOKKU, plugin: false });
+  await host.layCorePs();
+  const install = await run(join(REPO, "install.sh"), [], { env: host.env() });
+  assert.equal(install.code, 0, install.stderr);
+  // The recording host as it was found: checks --global default-wait 1 and wait-to-retire 1
+  // (the properties as Dokku keeps them: dokku-owned 0600 files without a final newline).
+  for (const key of ["default-wait", "wait-to-retire"]) host.seedFile(join(host.lib, "config", "checks", "--global", key), "1", 0o600);
 });
 after(async () => {
   await host?.destroy();

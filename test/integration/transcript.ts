@@ -657,7 +657,8 @@ export function scopeToApp(text: string, command: string): string {
 
 /**
  * Normalisation for the shell steps (both sides): `ls -l`'s dates, `total`s,
- * directories' sizes and link counts (file-system and git dependent), the
+ * directories' sizes and link counts (file-system and git dependent), a
+ * symlink's size (its target's length), the padding after the mode, the
  * `..` entry (the parent: DOKKU_ROOT's mode, how many apps the host has), the
  * size of an `ENV` file and its `DOKKU_PROXY_PORT` line (host/ allocates no
  * proxy port, see host/README.md), the pid in core-post-extract's
@@ -671,10 +672,13 @@ export function normaliseShell(text: string): string {
     .map((l) =>
       l
         .replace(/^total \d+$/, "total <n>")
-        .replace(/^([d-][rwxst-]{9}\S*\s+)(\d+)(\s+\S+\s+\S+\s+)(\d+)(\s+)[A-Z][a-z]{2}\s+\d+\s+(\d\d:\d\d|\d{4})(\s)/, (_m, mode, links, owner, size, sp, _t, end) => {
+        .replace(/^([dl-][rwxst-]{9}\S*\s+)(\d+)(\s+\S+\s+\S+\s+)(\d+)(\s+)[A-Z][a-z]{2}\s+\d+\s+(\d\d:\d\d|\d{4})(\s)/, (_m, mode, links, owner, size, sp, _t, end) => {
           const dir = mode.startsWith("d");
+          // A link's size is its target's length (the tree's root).
+          const link = mode.startsWith("l");
           const env = /(^| |\/)ENV$/.test(l);
-          return `${mode}${dir ? "<n>" : links}${owner}${dir || env ? "<size>" : size}${sp}<date>${end}`;
+          // One blank after the mode: ls pads the link counts to the widest, the `..` entry's too.
+          return `${mode.trimEnd()} ${dir ? "<n>" : links}${owner}${dir || env || link ? "<size>" : size}${sp}<date>${end}`;
         })
         .replace(/\/Procfile\.\d+\b/, "/Procfile.<pid>")
         .replace(/ Procfile\.\d+$/, " Procfile.<pid>")
