@@ -37,6 +37,10 @@
  *   the recording machine's, not ps. Not run.
  * - `ls -la` of the ps plugin dir: its files' types and sizes (Go binaries
  *   vs dokku-ps's bundle); the names are compared at the `ls` before. Not run.
+ * - `ls -ld` of plugins/available/ps and its links (the extra log's last
+ *   step): the recording host's core ps was built from source (its dirs'
+ *   modes are the build's), and dokku-ps's install.sh puts itself in a plugin
+ *   dir of its own, core ps kept aside for `--uninstall`. Not run.
  * - `dokku ps:retire`: it retired every container and image the recording
  *   host had registered, also of apps destroyed long before. Run, not
  *   compared (the next listings compare the state it leaves).

@@ -802,7 +802,7 @@ const TOOL_VERSION = /^(sigil -v|sshcommand version|procfile-util version|docker
  * - `ps:retire` is run, not compared: it retires every container and image
  *   the recording host had registered, also of apps destroyed long before
  *   (the state it leaves is compared by the next listings);
- * - the tools' versions are not run;
+ * - the tools' versions are not run, nor the `ls -ld` of the ps plugin's links;
  * - the stdin check through node runs from the work dir (no `cd /tmp`).
  */
 export function classify038(command: string): Step031 {
@@ -814,6 +814,13 @@ export function classify038(command: string): Step031 {
     return { kind: "unchecked", reason: "retires every container and image the recording host had registered, also of apps long destroyed" };
   }
   if (command.startsWith("node -e ")) return { kind: "shell" };
+  if (/^ls -ld \S+\/plugins\/available\/ps /.test(command)) {
+    return {
+      kind: "dropped",
+      reason:
+        "how the recording host's ps is laid out: core ps built from source (its dirs' modes are the build's, not the package's), and where dokku-ps's install.sh puts itself (a plugin dir, core ps kept for --uninstall); the dir's names and plugin.toml are compared by the steps before",
+    };
+  }
   return classify031(command);
 }
 
