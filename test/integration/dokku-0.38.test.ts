@@ -151,6 +151,8 @@ test("0.38.27: a deploy sets the restore property, ps:stop clears it, ps:restore
 });
 
 test("0.38.27: install.sh --uninstall leaves formation, restore flag and restart policy where core ps 0.38.27 reads them", async () => {
+  // (dokku-ps is installed by the first test; installing again changes nothing, and lets this one run alone.)
+  assert.equal((await installSh()).code, 0);
   const app = await host.createApp("v38un");
   assert.equal((await host.dokku("ps:scale", "--skip-deploy", app, "web=2")).code, 0);
   await dokku("ps:set", app, "restart-policy", "no");
@@ -163,8 +165,14 @@ test("0.38.27: install.sh --uninstall leaves formation, restore flag and restart
   assert.equal(await dokku("plugin:trigger", "ps-get-property", app, "restore"), "false\n[exit 0]");
   assert.equal(await dokku("plugin:trigger", "ps-get-property", app, "restart-policy"), "no\n[exit 0]");
   assert.equal(readFileSync(propPath(app, "scale"), "utf8"), "web=2\n");
-  const args = await execa(join(host.lib, "plugins", "enabled", "ps", "docker-args-process-deploy"), [app], { reject: false, input: "", env: host.env(), extendEnv: false });
-  assert.equal(String(args.stdout).trim(), "--restart=no");
+  // As the scheduler asks it (stdin: the argument chain so far).
+  const args = await execa(join(REPO, "host", "bin", "dokku"), ["plugin:trigger", "docker-args-process-deploy", app, "dockerfile", "latest", "web", "1"], {
+    reject: false,
+    input: "--label x=y",
+    env: host.env(),
+    extendEnv: false,
+  });
+  assert.equal(String(args.stdout).trim(), "--label x=y --restart=no", String(args.stderr));
   // And back: install.sh again keeps every value.
   const again = await installSh();
   assert.equal(again.code, 0, again.stderr);

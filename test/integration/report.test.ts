@@ -4,7 +4,10 @@
  * 0.24.10 and 0.31.5: the rows are this Dokku's report flags in order
  * (host.contract.reportFlags; 0.31.5's three procfile-path rows and its
  * values as real-dokku-0.31.5/transcripts/core-ps-0.31.5.log shows them for
- * `dokku ps:report rdweb`), 0.24's extra info flags only where they exist.
+ * `dokku ps:report rdweb`), 0.24's extra info flags only where they exist;
+ * on 0.38.27 its 21 rows at column 42 with the values of a default app
+ * (real-dokku-0.38.27/README.md: `--ps-restart-policy` and the global rows
+ * empty when unset, the computed rows the defaults) and json keys twice.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -29,10 +32,23 @@ function rows(values: { deployed: string; processes: string; running: string }):
     ...values,
     "ps-can-scale": "true",
     "ps-computed-procfile-path": "Procfile",
-    "ps-global-procfile-path": "Procfile",
+    "ps-global-procfile-path": host.contract.unsetReportRows === "empty" ? "" : "Procfile",
     "ps-procfile-path": "",
-    "ps-restart-policy": "on-failure:10",
+    "ps-restart-policy": restartPolicyRow(),
     restore: "true",
+    // 0.36+'s property rows of an app that sets none (0.38.27's record).
+    "ps-computed-dockerfile-start-cmd": "",
+    "ps-computed-restart-policy": "on-failure:10",
+    "ps-computed-skip-deploy": "false",
+    "ps-computed-start-cmd": "",
+    "ps-computed-stop-timeout-seconds": "30",
+    "ps-dockerfile-start-cmd": "",
+    "ps-global-restart-policy": "",
+    "ps-global-skip-deploy": "",
+    "ps-global-stop-timeout-seconds": "",
+    "ps-skip-deploy": "",
+    "ps-start-cmd": "",
+    "ps-stop-timeout-seconds": "",
   };
   return host.contract.reportFlags.map((flag) => {
     const key = flag.slice(2);
@@ -58,8 +74,14 @@ after(async () => {
 
 const dokku = (...args: string[]) => host.dokku(...args);
 
-const golden = (name: string, rows: Array<[string, string]>): string =>
-  `=====> ${name} ps information\n` + rows.map(([label, value]) => `       ${`${label}:`.padEnd(31)}${value}\n`).join("");
+/** `--ps-restart-policy` of an app without its own: the effective policy to 0.38.8, the app's own (none) from 0.38.9. */
+const restartPolicyRow = () => (host.contract.restartPolicyStore === "property" ? "" : "on-failure:10");
+
+/** Labels padded to 31 (0.24), or to the longest flag (`--` and the label's length), at least 31 (0.30+). */
+const golden = (name: string, rows: Array<[string, string]>): string => {
+  const pad = host.is024 ? 31 : Math.max(31, ...rows.map(([label]) => label.length + 2));
+  return `=====> ${name} ps information\n` + rows.map(([label, value]) => `       ${`${label}:`.padEnd(pad)}${value}\n`).join("");
+};
 
 describe("ps:report", () => {
   test("stdout is byte-equal to Dokku's layout for a deployed app", async () => {
@@ -115,7 +137,7 @@ describe("ps:report", () => {
     for (const args of [[app, "--ps-restart-policy"], ["--ps-restart-policy", app]]) {
       const r = await dokku("ps:report", ...args);
       assert.equal(r.code, 0, r.stderr);
-      assert.equal(r.stdout, "on-failure:10\n");
+      assert.equal(r.stdout, `${restartPolicyRow()}\n`);
     }
     const status = await dokku("ps:report", app, "--status-worker.1");
     assert.equal(status.stdout, `running (CID: ${cid.get("worker.1")!.slice(0, 11)})\n`);
@@ -139,14 +161,16 @@ describe("ps:report", () => {
     assert.deepEqual(Object.keys(json), Object.keys(json).slice().sort());
     assert.equal(json["deployed"], "true");
     assert.equal(json["processes"], "2");
-    assert.equal(json["ps-restart-policy"], "on-failure:10");
+    assert.equal(json["ps-restart-policy"], restartPolicyRow());
     if (host.is024) assert.equal(json["ps-computed-restart-policy"], "on-failure:10");
     else assert.equal(json["ps-computed-procfile-path"], "Procfile");
     assert.equal(json["status-web.1"], `running (CID: ${cid.get("web.1")!.slice(0, 11)})`);
     for (const v of Object.values(json)) assert.equal(typeof v, "string");
+    // 0.38.8+: each `--ps-…` flag also without `ps-` (real-dokku-0.38.27/README.md).
+    const twice = host.contract.reportJsonKeys === "trimmed-and-legacy";
     assert.deepEqual(
       Object.keys(json).sort(),
-      [...flags(), "--status-web.1", "--status-worker.1"].map((f) => f.slice(2)).sort(),
+      [...flags(), "--status-web.1", "--status-worker.1"].flatMap((f) => (twice && f.startsWith("--ps-") ? [f.slice(2), f.slice(5)] : [f.slice(2)])).sort(),
     );
   });
 

@@ -9,6 +9,14 @@
  * restart-policy specified` core-ps-0.31.5.log shows): there the others are
  * refused, with nothing written, and --global restart-policy with `Property
  * cannot be specified globally`.
+ *
+ * From 0.36 ps:set is core's CommandSet (host.contract.setStyle `core`):
+ * its order of checks (`--global` with a key that has no global value, or
+ * none, is `Property cannot be specified globally`), every value one ps
+ * property file, nothing mirrored into config; on 0.38 the restore flag is
+ * the `restore` property (app only) and from 0.38.9 the restart policy the
+ * `restart-policy` property (app and --global; `--ps-restart-policy` the
+ * app's own, `--ps-computed-restart-policy` the effective one).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -39,6 +47,13 @@ after(async () => {
 });
 
 const dokku = (...args: string[]) => host.dokku(...args);
+
+/** Core ps 0.36+'s CommandSet (contract setStyle). */
+const coreSet = () => host.contract.setStyle === "core";
+/** 0.38.9+: the restart policy is a ps property, `--ps-restart-policy` only the app's own. */
+const policyIsProperty = () => host.contract.restartPolicyStore === "property";
+/** The effective policy's report flag. */
+const effectivePolicyFlag = () => (policyIsProperty() ? "--ps-computed-restart-policy" : "--ps-restart-policy");
 
 /** Redeploys: ps:restart when lifecycle is there, else a new commit. */
 async function redeploy(name: string, dir: string): Promise<void> {
@@ -101,9 +116,9 @@ describe("ps:set errors: exact text, exit code, nothing written", () => {
   const cases: Array<[string[], string | (() => string), number]> = [
     [["@app"], " !     No property specified\n", 1],
     [["@app", ""], " !     No property specified\n", 1],
-    [["--global"], " !     No property specified\n", 1],
+    [["--global"], () => (coreSet() ? " !     Property cannot be specified globally\n" : " !     No property specified\n"), 1],
     [["@app", "bogus", "x"], invalidProperty, 1],
-    [["--global", "bogus", "x"], invalidProperty, 1],
+    [["--global", "bogus", "x"], () => (coreSet() ? " !     Property cannot be specified globally\n" : invalidProperty()), 1],
     [["@app", "restart-policy", "sometimes"], " !     Invalid restart-policy specified\n", 1],
     [["--global", "restart-policy", "on-failure:x"], ifProperty("restart-policy", true, " !     Invalid restart-policy specified\n"), 1],
     [["@app", "restore", "maybe"], ifProperty("restore", false, " !     Invalid restore specified, valid values: true, false\n"), 1],
@@ -128,13 +143,15 @@ describe("ps:set restart-policy", () => {
     assert.equal(set.code, 0, set.stderr);
     assert.equal(set.stdout, "=====> Setting restart-policy to no\n");
     assert.equal((await dokku("ps:report", app, "--ps-restart-policy")).stdout, "no\n");
-    assert.match(readFileSync(join(host.home, app, "DOCKER_OPTIONS_DEPLOY"), "utf8"), /^--restart=no$/m);
+    if (policyIsProperty()) assert.equal(readFileSync(join(host.lib, "config", "ps", app, "restart-policy"), "utf8"), "no");
+    else assert.match(readFileSync(join(host.home, app, "DOCKER_OPTIONS_DEPLOY"), "utf8"), /^--restart=no$/m);
     await redeploy(app, src);
     assert.deepEqual([...new Set(await policies(app))], ["no"]);
 
     const unset = await dokku("ps:set", app, "restart-policy");
     assert.equal(unset.stdout, "=====> Unsetting restart-policy\n");
-    assert.equal((await dokku("ps:report", app, "--ps-restart-policy")).stdout, "on-failure:10\n");
+    assert.equal((await dokku("ps:report", app, effectivePolicyFlag())).stdout, "on-failure:10\n");
+    if (policyIsProperty()) assert.equal((await dokku("ps:report", app, "--ps-restart-policy")).stdout, "\n");
   });
 
   test("--global applies to apps without their own value only (0.31.5: refused, nothing written)", async () => {
@@ -152,7 +169,7 @@ describe("ps:set restart-policy", () => {
     const g = await dokku("ps:set", "--global", "restart-policy", "unless-stopped");
     assert.equal(g.code, 0, g.stderr);
     assert.equal(g.stdout, "=====> Setting restart-policy to unless-stopped\n");
-    assert.equal((await dokku("ps:report", app, "--ps-restart-policy")).stdout, "unless-stopped\n");
+    assert.equal((await dokku("ps:report", app, effectivePolicyFlag())).stdout, "unless-stopped\n");
     assert.equal((await dokku("ps:report", app, "--ps-global-restart-policy")).stdout, "unless-stopped\n");
     assert.equal((await dokku("ps:report", other, "--ps-restart-policy")).stdout, "always\n");
     await redeploy(app, src);
@@ -161,7 +178,7 @@ describe("ps:set restart-policy", () => {
     assert.deepEqual([...new Set(await policies(other))], ["always"]);
 
     assert.equal((await dokku("ps:set", "--global", "restart-policy")).stdout, "=====> Unsetting restart-policy\n");
-    assert.equal((await dokku("ps:report", app, "--ps-restart-policy")).stdout, "on-failure:10\n");
+    assert.equal((await dokku("ps:report", app, effectivePolicyFlag())).stdout, "on-failure:10\n");
     assert.equal((await dokku("ps:report", app, "--ps-global-restart-policy")).stdout, "\n");
   });
 
@@ -190,6 +207,15 @@ describe("ps:set restore", () => {
     if (!(await hasProperty("restore", "false"))) return;
     const r = await dokku("ps:set", app, "restore", "false");
     assert.equal(r.stdout, "=====> Setting restore to false\n");
+    if (host.contract.restoreStore === "property") {
+      // 0.38: the `restore` property, no config var.
+      assert.equal(readFileSync(join(host.lib, "config", "ps", app, "restore"), "utf8"), "false");
+      assert.equal((await dokku("config:get", app, "DOKKU_APP_RESTORE")).stdout, "");
+      assert.equal((await dokku("ps:report", app, "--restore")).stdout, "false\n");
+      await dokku("ps:set", app, "restore", "true");
+      assert.equal((await dokku("ps:report", app, "--restore")).stdout, "true\n");
+      return;
+    }
     assert.equal((await dokku("config:get", app, "DOKKU_APP_RESTORE")).stdout, "0\n");
     assert.equal((await dokku("ps:report", app, "--restore")).stdout, "false\n");
     await dokku("ps:set", app, "restore", "true");
@@ -199,6 +225,14 @@ describe("ps:set restore", () => {
 
   test("--global is a ps property (0.31.5: no such property)", async () => {
     if (!(await hasProperty("restore", "false"))) return;
+    if (!host.contract.globalSetProperties.includes("restore")) {
+      // 0.38: restore is an app property only.
+      const before = snapshot();
+      const g = await dokku("ps:set", "--global", "restore", "false");
+      assert.deepEqual([g.code, g.stdout, g.stderr], [1, "", " !     Property cannot be specified globally\n"]);
+      assert.equal(snapshot(), before, "nothing written");
+      return;
+    }
     const r = await dokku("ps:set", "--global", "restore", "false");
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await dokku("ps:report", app, "--ps-global-restore")).stdout, "false\n");
@@ -212,13 +246,15 @@ describe("ps:set restore", () => {
 describe("ps:set stop-timeout-seconds", () => {
   test("app and global values are mirrored into DOKKU_DOCKER_STOP_TIMEOUT (0.31.5: no such property)", async () => {
     if (!(await hasProperty("stop-timeout-seconds", "7"))) return;
+    // 0.36+: a ps property only (the scheduler asks ps-get-property); 0.24: mirrored into config.
+    const mirrored = !coreSet();
     const g = await dokku("ps:set", "--global", "stop-timeout-seconds", "7");
     assert.equal(g.stdout, "=====> Setting stop-timeout-seconds to 7\n");
-    assert.equal((await dokku("config:get", "--global", "DOKKU_DOCKER_STOP_TIMEOUT")).stdout, "7\n");
+    assert.equal((await dokku("config:get", "--global", "DOKKU_DOCKER_STOP_TIMEOUT")).stdout, mirrored ? "7\n" : "");
     assert.equal((await dokku("ps:report", app, "--ps-computed-stop-timeout-seconds")).stdout, "7\n");
 
     assert.equal((await dokku("ps:set", app, "stop-timeout-seconds", "2")).code, 0);
-    assert.equal((await dokku("config:get", app, "DOKKU_DOCKER_STOP_TIMEOUT")).stdout, "2\n");
+    assert.equal((await dokku("config:get", app, "DOKKU_DOCKER_STOP_TIMEOUT")).stdout, mirrored ? "2\n" : "");
     assert.equal((await dokku("ps:report", app, "--ps-stop-timeout-seconds")).stdout, "2\n");
     assert.equal((await dokku("ps:report", app, "--ps-global-stop-timeout-seconds")).stdout, "7\n");
     assert.equal((await dokku("ps:report", app, "--ps-computed-stop-timeout-seconds")).stdout, "2\n");
@@ -229,7 +265,8 @@ describe("ps:set stop-timeout-seconds", () => {
     assert.equal((await dokku("ps:report", app, "--ps-computed-stop-timeout-seconds")).stdout, "7\n");
     await dokku("ps:set", "--global", "stop-timeout-seconds");
     assert.equal((await host.dokku("config:get", "--global", "DOKKU_DOCKER_STOP_TIMEOUT")).stdout, "");
-    assert.equal((await dokku("ps:report", app, "--ps-computed-stop-timeout-seconds")).stdout, "10\n");
+    // Nothing set: Docker's default 10 (0.24), core's default 30 (0.36+).
+    assert.equal((await dokku("ps:report", app, "--ps-computed-stop-timeout-seconds")).stdout, mirrored ? "10\n" : "30\n");
   });
 
   test("the value reaches docker stop --time (a container that ignores SIGTERM) (0.31.5: no such property)", async () => {
