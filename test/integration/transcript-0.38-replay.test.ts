@@ -9,8 +9,8 @@
  * The app is the record's (repo state `init`): a Dockerfile app on the
  * busybox base with `CMD ["/bin/sh","-c","while true; do sleep 1; done"]` and
  * Procfile `web`/`worker: sleep 86400`; the log's `###` comments say what was
- * committed before a push (COMMITS below; the skip-deploy push is of an empty
- * commit). The work tree's branch is `master` with a remote `dokku` =
+ * committed before a push (records.ts COMMITS_038; the skip-deploy push is of
+ * an empty commit). The work tree's branch is `master` with a remote `dokku` =
  * `ext::dokku %S <app>`, as the recording's; the record's `./rd38-inspect.txt`
  * is written in a scratch dir.
  *
@@ -56,68 +56,12 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Host, REPO, commitFiles, run, workTree, cleanEnv } from "./harness.ts";
-import { RECORDED_APP_FILES_038, ReplayReport, loadRecords038 } from "./records.ts";
+import { BETWEEN_038 as BETWEEN, COMMITS_038 as COMMITS, NO_COMMIT_038 as NO_COMMIT, RECORDED_APP_FILES_038, ReplayReport, loadRecords038 } from "./records.ts";
 import { CORE038_APP, RECORDED_LIB, RECORDED_ROOT, expected031, releasedNames, type Expectation031 } from "./transcript.ts";
 import { tempDir } from "../temp.ts";
 
 // This file concerns Dokku 0.38.27 only: real Dokku 0.38.27's own ps record.
 export const CONCERNS_DOKKU = "0.38.27";
-
-/** The log's `###` comments: files committed before the next push (null deletes; none: an empty commit), and the commit's message when the record shows it. */
-const COMMITS: Array<[RegExp, Record<string, string | null>, string?]> = [
-  [/^skip-deploy on the app, then an empty commit pushed/, {}],
-  [/^DOKKU_SCALE \(web=1 worker=3\) committed/, { DOKKU_SCALE: "web=1\nworker=3\n" }],
-  [
-    /^app\.json formation web=1 worker=2 replaces DOKKU_SCALE/,
-    { DOKKU_SCALE: null, "app.json": '{"formation":{"web":{"quantity":1},"worker":{"quantity":2}}}\n' },
-    "app.json formation web=1 worker=2",
-  ],
-  [/^app\.json formation naming only worker/, { "app.json": '{"formation":{"worker":{"quantity":1}}}\n' }],
-  [/^app\.json removed/, { "app.json": null }],
-  [/^bad Procfile/, { Procfile: "web sleep 86400\nworker: sleep 86400\n" }],
-];
-
-/** Comments that commit nothing (a comment's continuation lines included). */
-const NO_COMMIT = [
-  /^d\. core ps 0\.38\.27/,
-  /^faster deploys/,
-  /^trigger migrates the global config var/,
-  /^found before this run/,
-  /^checks --global default-wait 1/,
-  /^both vars back into the global env/,
-  /^0\.36-0\.38 ps properties/,
-  /^the full report, every flag/,
-  /^stop-timeout-seconds: app value 7/,
-  /^cleared again/,
-  /^ps:stop with stop-timeout-seconds 3/,
-  /^skip-deploy global/,
-  /^start-cmd "sleep 4242"/,
-  /^dockerfile-start-cmd "sleep 4343"/,
-  /^app-only keys set with --global/,
-  /^global restart-policy unless-stopped/,
-  /^decides, ps:rebuild/,
-  /^procfile-path nope\/Procfile/,
-  /^an unknown key, a missing key, a missing app/,
-  /^apps besides rdweb: none/,
-  /^e\. extras/,
-  /^plugn stdin test/,
-  /^the same through dokku/,
-  /^the ps plugin directory/,
-  /^ps triggers: ps-current-scale/,
-  /^ps-get-property with/,
-  /^global values cleared/,
-  /^procfile-exists, ps:retire/,
-  /^ps:restore on a stopped app/,
-  /^versions$/,
-  /^the tools, each with its own version/,
-  /^cleanup: the app destroyed/,
-  /^supplement, run after the cleanup above/,
-  /^ps:scale before any deploy\)/,
-  /^supplement: how the ps plugin is installed/,
-];
-
-/** What the recorder did between steps, outside the record (its README), at the comment that follows it. */
-const BETWEEN: Array<[RegExp, string[]]> = [[/^supplement, run after the cleanup above/, ["config:unset", "--global", "--no-restart", "DOKKU_DEFAULT_CHECKS_WAIT", "DOKKU_WAIT_TO_RETIRE"]]];
 
 let host: Host;
 before(async () => {
