@@ -145,6 +145,9 @@ dokku_host_init() {
   if [[ ! -e "$DOKKU_LIB_ROOT/data/ps/retire" ]]; then
     [[ -d "$DOKKU_LIB_ROOT/data/ps" ]] || { mkdir -p "$DOKKU_LIB_ROOT/data/ps" && dokku_host_own "$DOKKU_LIB_ROOT/data/ps"; }
     : 2>/dev/null >>"$DOKKU_LIB_ROOT/data/ps/retire" && dokku_host_own "$DOKKU_LIB_ROOT/data/ps/retire"
+    # 0.38's ps:retire locks it with gofrs/flock (O_CREATE, 0600; record:
+    # `-rw------- dokku dokku … retire`); older ones' flock(1) left 0644.
+    [[ "$DOKKU_HOST_VERSION" != 0.38.27 ]] || chmod 0600 "$DOKKU_LIB_ROOT/data/ps/retire" 2>/dev/null || true
   fi
   if [[ "$DOKKU_HOST_VERSION" == 0.24.10 ]]; then
     for src in "$DOKKU_HOST_DIR"/core-plugins/*/; do

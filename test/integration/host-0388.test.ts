@@ -73,6 +73,8 @@ async function inspect(id: string, format: string): Promise<string> {
 test("0.38.27: a new host says so (dokku version, plugn 0.17.1) and lays core ps 0.38.27's stand-in", async () => {
   assert.equal((await host.dokku("version")).stdout, "dokku version 0.38.27\n");
   assert.equal(readFileSync(join(host.lib, "VERSION"), "utf8"), "v0.38.27\n");
+  // ps:retire's lock, as 0.38's gofrs/flock creates it (record: `-rw------- 1 dokku dokku 0 … retire`).
+  assert.deepEqual(fileMode(join(host.lib, "data", "ps", "retire")), { mode: 0o600, owned: true });
   const plugn = await run(join(REPO, "host", "bin", "plugn"), ["version"], { env: host.env() });
   assert.equal(plugn.stdout, "plugn: 0.17.1\n");
   const ps = join(host.lib, "plugins", "enabled", "ps");
@@ -118,6 +120,12 @@ test("0.38.27 config: the app env is config/<app>/ENV (godotenv 1.5.1: NO_VHOST=
 
   const destroy = await host.dokku("--force", "apps:destroy", app);
   assert.equal(destroy.code, 0, destroy.stderr);
+  // 0.38.27's destroyApp: the record's three banner lines (extra log).
+  assert.deepEqual(
+    destroy.stdout.split("\n").filter((l) => l.startsWith("----->")),
+    [`-----> Destroying ${app} (including all add-ons)`, "-----> Cleaning up...", "-----> Retiring old containers and images"],
+    destroy.stdout,
+  );
   assert.ok(!existsSync(join(host.lib, "config", app)), "config/<app> removed");
   assert.ok(!existsSync(join(host.lib, "config", "ps", app)), "config/ps/<app> removed");
 });
