@@ -13,7 +13,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execa } from "execa";
 import { join } from "node:path";
 import { DOKKU, Host, REPO, commitFiles, deployedContainers, dockerfileApp, dokkuUser, run, workTree, PROCFILE_WEB_WORKER } from "./harness.ts";
@@ -81,6 +81,13 @@ test("0.38.27: a new host says so (dokku version, plugn 0.17.1) and lays core ps
   assert.match(readFileSync(join(ps, "plugin.toml"), "utf8"), /version = "0\.38\.27"/);
   for (const trigger of ["docker-args-process-deploy", "ps-get-property", "post-release-builder"]) assert.ok(existsSync(join(ps, trigger)), trigger);
   assert.ok(!existsSync(join(ps, "pre-deploy")), "0.35+ core ps has no pre-deploy");
+  // The record's `ls -ld` of the ps entries: every link the Dokku user's.
+  const { uid, gid } = dokkuUser();
+  for (const link of [join(host.lib, "core-plugins", "enabled", "ps"), join(host.lib, "plugins", "available", "ps"), ps]) {
+    const st = lstatSync(link);
+    assert.ok(st.isSymbolicLink(), link);
+    assert.deepEqual([st.uid, st.gid], [uid, gid], link);
+  }
   // plugn 0.17.1 works with a socket stdin (0.31.5's 0.12.0 did not).
   const sock = await execa(join(REPO, "host", "bin", "plugn"), ["version"], { env: host.env(), input: "", reject: false });
   assert.equal(sock.exitCode, 0, sock.stderr);
@@ -145,6 +152,12 @@ test("0.38.27 scheduler: the Cmd is the Procfile's, dockerfile-start-cmd replace
   assert.match(r.text, /^-----> Checking for heroku\.postdeploy task$/m);
   let c = await web();
   assert.deepEqual(c.cmd, ["sleep", "86400"]);
+  // The builder type is the builder property `detected` (dokku_receive's builder-set-property), no config var;
+  // the container keeps the label (record: ps:inspect's com.dokku.builder-type, no DOKKU_APP_TYPE in the env).
+  assert.equal(readFileSync(join(host.lib, "config", "builder", app, "detected"), "utf8"), "dockerfile");
+  assert.doesNotMatch(readFileSync(host.envFile(app), "utf8"), /DOKKU_APP_TYPE/);
+  assert.equal(await inspect(c.id, '{{index .Config.Labels "com.dokku.builder-type"}}'), "dockerfile");
+  assert.ok(!(await inspect(c.id, "{{json .Config.Env}}")).includes("DOKKU_APP_TYPE"));
   assert.deepEqual(c.restartPolicy, { Name: "on-failure", MaximumRetryCount: 10 });
 
   // start-cmd (herokuish/CNB only) changes nothing; a global restart-policy reaches the new container.
@@ -168,6 +181,13 @@ test("0.38.27 scheduler: the Cmd is the Procfile's, dockerfile-start-cmd replace
     assert.deepEqual(c.cmd, ["sh", "-c", "sleep 4343", "x"], "split into words as fn-docker-args-split does");
     assert.equal(c.restartPolicy.Name, "no");
 
+    // builder-dockerfile's builder-release: dokku/<app>:latest is rebuilt FROM the build image with the release
+    // labels, so the running container's image is the release-stage one (the build-stage image stays apart).
+    const latest = () => run("docker", ["image", "inspect", "-f", '{{.Id}} {{index .Config.Labels "com.dokku.image-stage"}}', `dokku/${app}:latest`]);
+    const released = (await latest()).stdout.trim().split(" ");
+    assert.equal(released[1], "release", "dokku/<app>:latest is the release-stage image");
+    assert.equal(await inspect((await web()).id, "{{.Image}}"), released[0]);
+
     // skip-deploy, global true: released, not deployed; the running container stays.
     psSet(host, "--global", "skip-deploy", "true");
     const before = readFileSync(join(host.home, app, "CONTAINER.web.1"), "utf8");
@@ -179,6 +199,8 @@ test("0.38.27 scheduler: the Cmd is the Procfile's, dockerfile-start-cmd replace
     assert.doesNotMatch(r.text, /Deploying sch-\w+ via the docker-local scheduler/);
     assert.equal(readFileSync(join(host.home, app, "CONTAINER.web.1"), "utf8"), before, "no new container");
     assert.equal((await web()).id, before.trim(), "the old one still runs");
+    // The push built and released dokku/<app>:latest again: still the release-stage image.
+    assert.equal((await latest()).stdout.trim().split(" ")[1], "release");
 
     // The app's own `false` wins over the global `true`.
     psSet(host, app, "skip-deploy", "false");
@@ -261,8 +283,8 @@ test("upgrade-host 0.35.20 -> 0.38.27: config, docker options and deprecated con
   try {
     const app = await old.createApp("upg");
     for (const argv of [
-      ["config:set", "--no-restart", app, "FOO=bar", "DOKKU_DOCKER_STOP_TIMEOUT=5", "DOKKU_APP_RESTORE=0", "DOKKU_DOCKERFILE_START_CMD=sleep 4343"],
-      ["config:set", "--global", "DOKKU_SKIP_DEPLOY=true", "KEEP=1"],
+      ["config:set", "--no-restart", app, "FOO=bar", "DOKKU_DOCKER_STOP_TIMEOUT=5", "DOKKU_APP_RESTORE=0", "DOKKU_DOCKERFILE_START_CMD=sleep 4343", "DOKKU_APP_TYPE=dockerfile"],
+      ["config:set", "--global", "DOKKU_SKIP_DEPLOY=true", "KEEP=1", "DOKKU_SCHEDULER=docker-local"],
       ["docker-options:add", app, "deploy", "--restart=unless-stopped"],
       ["docker-options:add", app, "deploy", "--label=kept=1"],
     ]) {
@@ -278,6 +300,7 @@ test("upgrade-host 0.35.20 -> 0.38.27: config, docker options and deprecated con
       "-----> Migrating deprecated global DOKKU_DEFAULT_CHECKS_WAIT to checks default-wait property. Use 'dokku checks:set --global default-wait <value>' to manage this going forward.",
       `-----> Migrating deprecated DOKKU_DOCKER_STOP_TIMEOUT to ps stop-timeout-seconds property for ${app}. Use 'dokku ps:set ${app} stop-timeout-seconds <value>' to manage this going forward.`,
       "-----> Migrating deprecated global DOKKU_SKIP_DEPLOY to ps skip-deploy property. Use 'dokku ps:set --global skip-deploy <value>' to manage this going forward.",
+      `-----> Migrating deprecated DOKKU_APP_TYPE to builder detected property for ${app}. Use 'dokku builder:set ${app} detected <value>' to manage this going forward.`,
     ])
       assert.ok(up.stdout.split("\n").includes(line), `${line}\n---\n${up.stdout}`);
 
@@ -297,6 +320,8 @@ test("upgrade-host 0.35.20 -> 0.38.27: config, docker options and deprecated con
     assert.equal(prop("ps", app, "dockerfile-start-cmd"), "sleep 4343");
     assert.equal(prop("ps", app, "restart-policy"), "unless-stopped");
     assert.equal(prop("ps", "--global", "skip-deploy"), "true");
+    assert.equal(prop("builder", app, "detected"), "dockerfile", "builder's install: DOKKU_APP_TYPE -> detected");
+    assert.equal(prop("scheduler", "--global", "selected"), "docker-local", "scheduler's install: DOKKU_SCHEDULER -> selected");
     assert.equal(prop("docker-options", app, "_default_.deploy"), "--label=kept=1\n", "--restart= left the docker options");
     assert.equal(prop("checks", "--global", "default-wait"), "0", "the harness's global DOKKU_DEFAULT_CHECKS_WAIT=0");
     assert.equal((await old.dokku("version")).stdout, "dokku version 0.38.27\n");
@@ -357,4 +382,47 @@ test("0.38.27 with dokku-ps installed over core ps, then install.sh --uninstall:
   } finally {
     await h.destroy();
   }
+});
+
+test("0.38.27 dispatcher: ps:restart/ps:rebuild start a build capture for their first argument, so `--all` reaches builds-record-start's Go flag parsing (record: its two lines first); an app name prints nothing", async () => {
+  const usage = `Usage of ${join(host.lib, "plugins", "enabled", "builds", "builds-record-start")}:`;
+  for (const cmd of ["ps:restart", "ps:rebuild"]) {
+    const r = await host.dokku(cmd, "--all", "--parallel", "-1");
+    assert.deepEqual(r.stderr.split("\n").slice(0, 2), ["flag provided but not defined: -all", usage], `${cmd}\n${r.stderr}`);
+  }
+  const app = await host.createApp("bld");
+  const one = await host.dokku("ps:restart", app);
+  assert.ok(!one.stderr.includes("flag provided"), one.stderr);
+  assert.ok(!one.stderr.includes("Usage of"), one.stderr);
+  // Other commands do not start one.
+  const stop = await host.dokku("ps:stop", "--all");
+  assert.ok(!stop.stderr.includes("flag provided"), stop.stderr);
+  assert.equal((await host.dokku("--force", "apps:destroy", app)).code, 0);
+});
+
+test("0.38.27 scheduler selection: the scheduler property selected (app, then --global), else docker-local; DOKKU_SCHEDULER is not read; scheduler:set writes and clears it", async () => {
+  const app = await host.createApp("sel");
+  const detect = async () => {
+    const r = await host.dokku("plugin:trigger", "scheduler-detect", app);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  assert.equal(await detect(), "docker-local");
+  assert.equal((await host.dokku("config:set", "--no-restart", app, "DOKKU_SCHEDULER=recorder")).code, 0);
+  assert.equal(await detect(), "docker-local", "0.38 reads no DOKKU_SCHEDULER");
+
+  const set = await host.dokku("scheduler:set", "--global", "selected", "glob");
+  assert.equal(set.stdout, "=====> Setting selected to glob\n", set.stderr);
+  assert.equal(await detect(), "glob");
+  assert.equal((await host.dokku("scheduler:set", app, "selected", "mine")).code, 0);
+  assert.deepEqual(fileMode(join(host.lib, "config", "scheduler", app, "selected")), { mode: 0o600, owned: true });
+  assert.equal(await detect(), "mine", "the app's value wins");
+  const unset = await host.dokku("scheduler:set", app, "selected");
+  assert.equal(unset.stdout, "=====> Unsetting selected\n", unset.stderr);
+  assert.equal(await detect(), "glob");
+  assert.equal((await host.dokku("scheduler:set", "--global", "selected")).code, 0);
+  assert.equal(await detect(), "docker-local");
+  const bad = await host.dokku("scheduler:set", app, "nonsense", "x");
+  assert.equal(bad.code, 1);
+  assert.equal((await host.dokku("--force", "apps:destroy", app)).code, 0);
 });
