@@ -9,9 +9,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "./source-scan.ts";
+import { BETWEEN_038, COMMITS_038, NO_COMMIT_038, loadRecords038 } from "./integration/records.ts";
 import {
   DIFFERENCES_HEADING,
   DIFFERENCES_HEADING_031,
+  DIFFERENCES_HEADING_038,
   REASONS,
   applyDifferences,
   matchesAllowed,
@@ -95,4 +97,39 @@ test("README's tables parse, and every 0.31 row for a section names a `###` comm
   const scoped = rows031.filter((r) => r.section !== undefined);
   assert.ok(scoped.length > 0);
   for (const row of scoped) assert.ok(comments.some((c) => c.startsWith(row.section as string)), `no comment "### ${row.section}…"`);
+});
+
+test("README's 0.38 table is its own section, and every row for a section names a `###` comment of the 0.38.27 records", () => {
+  const readme = readFileSync(join(REPO, "README.md"), "utf8");
+  assert.notEqual(DIFFERENCES_HEADING_038, DIFFERENCES_HEADING_031);
+  assert.equal(readme.split("\n").filter((l) => l === DIFFERENCES_HEADING_038).length, 1);
+  const rows038 = parseDifferences(readme, DIFFERENCES_HEADING_038);
+  const comments = ["core-ps-0.38.27.log", "core-ps-0.38.27-extra.log"].flatMap((name) =>
+    [...readFileSync(join(REPO, "test", "fixtures", "real-dokku-0.38.27", name), "utf8").matchAll(/^### (.*)$/gm)].map((m) => m[1] as string),
+  );
+  assert.ok(comments.length > 30, `${comments.length} comments`);
+  for (const row of rows038.filter((r) => r.section !== undefined)) assert.ok(comments.some((c) => c.startsWith(row.section as string)), `no comment "### ${row.section}…"`);
+});
+
+test("the 0.38.27 records parse whole, and the replay knows every `###` comment of them (a commit, or none) and every command", () => {
+  // loadRecords038 classifies each command (classify038 throws on one it does not know).
+  const { steps } = loadRecords038();
+  assert.equal(steps.length, 294 + 83, "the record README's step counts");
+  assert.equal(steps.filter((s) => s.step.exitCode === undefined).length, 0, "every step has its exit code");
+  const markers = steps.flatMap((s) => s.step.markers);
+  for (const marker of markers) {
+    const commits = COMMITS_038.filter(([re]) => re.test(marker)).length;
+    const none = NO_COMMIT_038.filter((re) => re.test(marker)).length;
+    assert.equal(commits + none, 1, `the comment "${marker}" must be known exactly once`);
+  }
+  // Each commit, no-commit and in-between entry names a comment of the records.
+  for (const re of [...COMMITS_038.map(([re]) => re), ...NO_COMMIT_038, ...BETWEEN_038.map(([re]) => re)]) {
+    assert.ok(markers.some((m) => re.test(m)), `${re} names no comment`);
+  }
+  // The pushes: one per repo state of the record README plus the first, and the empty commit's.
+  assert.equal(steps.filter((s) => s.kind === "push").length, 7);
+  assert.deepEqual(
+    [...new Set(steps.filter((s) => s.kind === "dropped").map((s) => s.command.split(" ")[0]))].sort(),
+    ["cat", "docker", "docker-container-healthchecker", "docker-image-labeler", "git", "head", "lambda-builder", "ls", "netrc", "node", "plugn", "procfile-util", "sigil", "sshcommand", "sudo"],
+  );
 });

@@ -11,8 +11,10 @@ import { join } from "node:path";
 import { BASE_IMAGE, REPO } from "./harness.ts";
 import {
   DIFFERENCES_HEADING_031,
+  DIFFERENCES_HEADING_038,
   applyDifferences,
   core031Expectations,
+  core038Expectations,
   ELIDED,
   elidedDiff,
   lineDiff,
@@ -62,6 +64,76 @@ export function loadRecords031(): { steps: ReturnType<typeof core031Expectations
   return {
     steps: core031Expectations([read("core-ps-0.31.5.log"), read("core-ps-0.31.5-extra.log")]),
     table: parseDifferences(readFileSync(join(REPO, "README.md"), "utf8"), DIFFERENCES_HEADING_031),
+  };
+}
+
+const RECORDS_038 = join(REPO, "test", "fixtures", "real-dokku-0.38.27");
+
+/** The 0.38.27 app of core-ps-0.38.27.log: the 0.31.5 one (the record README's repo state `init`). */
+export const RECORDED_APP_FILES_038 = RECORDED_APP_FILES_031;
+
+/** The 0.38.27 logs' `###` comments: files committed before the next push (null deletes; none: an empty commit), and the commit's message when the record shows it. */
+export const COMMITS_038: Array<[RegExp, Record<string, string | null>, string?]> = [
+  [/^skip-deploy on the app, then an empty commit pushed/, {}],
+  [/^DOKKU_SCALE \(web=1 worker=3\) committed/, { DOKKU_SCALE: "web=1\nworker=3\n" }],
+  [
+    /^app\.json formation web=1 worker=2 replaces DOKKU_SCALE/,
+    { DOKKU_SCALE: null, "app.json": '{"formation":{"web":{"quantity":1},"worker":{"quantity":2}}}\n' },
+    "app.json formation web=1 worker=2",
+  ],
+  [/^app\.json formation naming only worker/, { "app.json": '{"formation":{"worker":{"quantity":1}}}\n' }],
+  [/^app\.json removed/, { "app.json": null }],
+  [/^bad Procfile/, { Procfile: "web sleep 86400\nworker: sleep 86400\n" }],
+];
+
+/** Comments that commit nothing (a comment's continuation lines included). */
+export const NO_COMMIT_038 = [
+  /^d\. core ps 0\.38\.27/,
+  /^faster deploys/,
+  /^trigger migrates the global config var/,
+  /^found before this run/,
+  /^checks --global default-wait 1/,
+  /^both vars back into the global env/,
+  /^0\.36-0\.38 ps properties/,
+  /^the full report, every flag/,
+  /^stop-timeout-seconds: app value 7/,
+  /^cleared again/,
+  /^ps:stop with stop-timeout-seconds 3/,
+  /^skip-deploy global/,
+  /^start-cmd "sleep 4242"/,
+  /^dockerfile-start-cmd "sleep 4343"/,
+  /^app-only keys set with --global/,
+  /^global restart-policy unless-stopped/,
+  /^decides, ps:rebuild/,
+  /^procfile-path nope\/Procfile/,
+  /^an unknown key, a missing key, a missing app/,
+  /^apps besides rdweb: none/,
+  /^e\. extras/,
+  /^plugn stdin test/,
+  /^the same through dokku/,
+  /^the ps plugin directory/,
+  /^ps triggers: ps-current-scale/,
+  /^ps-get-property with/,
+  /^global values cleared/,
+  /^procfile-exists, ps:retire/,
+  /^ps:restore on a stopped app/,
+  /^versions$/,
+  /^the tools, each with its own version/,
+  /^cleanup: the app destroyed/,
+  /^supplement, run after the cleanup above/,
+  /^ps:scale before any deploy\)/,
+  /^supplement: how the ps plugin is installed/,
+];
+
+/** What the recorder did between steps, outside the record (its README), at the comment that follows it. */
+export const BETWEEN_038: Array<[RegExp, string[]]> = [[/^supplement, run after the cleanup above/, ["config:unset", "--global", "--no-restart", "DOKKU_DEFAULT_CHECKS_WAIT", "DOKKU_WAIT_TO_RETIRE"]]];
+
+/** Real Dokku 0.38.27's records (core-ps-0.38.27.log, then -extra.log) and README's 0.38 table. */
+export function loadRecords038(): { steps: ReturnType<typeof core038Expectations>; table: Difference[] } {
+  const read = (name: string): [string, string] => [name, readFileSync(join(RECORDS_038, name), "utf8")];
+  return {
+    steps: core038Expectations([read("core-ps-0.38.27.log"), read("core-ps-0.38.27-extra.log")]),
+    table: parseDifferences(readFileSync(join(REPO, "README.md"), "utf8"), DIFFERENCES_HEADING_038),
   };
 }
 

@@ -145,7 +145,9 @@ export function normaliseListing(text: string, app: string, current: readonly st
     const [name = "", status = "", ...rest] = line.split("\t");
     const n = name.split(app).join("<app>");
     if (!current.includes(n)) continue;
-    rows.push([n, status.split(" ")[0], ...rest.map((c) => c.split(app).join("<app>"))].join(" "));
+    // An image shown by its id (its tag moved on: a release skipped) is the engine's id.
+    const columns = rest.map((c) => c.split(app).join("<app>").replace(/^(?=[0-9a-f]*[0-9])[0-9a-f]{12}$/, "<image id>"));
+    rows.push([n, status.split(" ")[0], ...columns].join(" "));
   }
   return rows.sort().join("\n");
 }
@@ -221,6 +223,7 @@ export const ELIDED = "\u0000…";
 export const REASONS = ["newer-Dokku behaviour", "a Dokku bug not copied", "a clearer message", "DOKKU_SCALE brought back"];
 export const DIFFERENCES_HEADING = "## Where dokku-ps differs from Dokku 0.24's ps, on purpose";
 export const DIFFERENCES_HEADING_031 = "## Where dokku-ps differs from Dokku 0.31's ps, on purpose";
+export const DIFFERENCES_HEADING_038 = "## Where dokku-ps differs from Dokku 0.38's ps, on purpose";
 
 /** The rows of the README's on-purpose differences table under `heading` (default: the 0.24 one). */
 export function parseDifferences(readme: string, heading = DIFFERENCES_HEADING): Difference[] {
@@ -641,6 +644,7 @@ export function scopeToApp(text: string, command: string): string {
   }
   if (/^find /.test(command)) return lines.filter((l) => /\/data\/ps\/<app>\//.test(l)).join("\n");
   if (command === "dokku apps:list") return lines.filter((l) => l.startsWith("=====> ") || l === "<app>").join("\n");
+  if (command === "dokku plugin:list") return lines.filter((l) => /^ +ps +/.test(l)).join("\n");
   const out: string[] = [];
   let keep = true;
   for (const line of lines) {
@@ -653,7 +657,8 @@ export function scopeToApp(text: string, command: string): string {
 
 /**
  * Normalisation for the shell steps (both sides): `ls -l`'s dates, `total`s,
- * directories' sizes and link counts (file-system and git dependent), the
+ * directories' sizes and link counts (file-system and git dependent), a
+ * symlink's size (its target's length), the padding after the mode, the
  * `..` entry (the parent: DOKKU_ROOT's mode, how many apps the host has), the
  * size of an `ENV` file and its `DOKKU_PROXY_PORT` line (host/ allocates no
  * proxy port, see host/README.md), the pid in core-post-extract's
@@ -667,10 +672,13 @@ export function normaliseShell(text: string): string {
     .map((l) =>
       l
         .replace(/^total \d+$/, "total <n>")
-        .replace(/^([d-][rwxst-]{9}\S*\s+)(\d+)(\s+\S+\s+\S+\s+)(\d+)(\s+)[A-Z][a-z]{2}\s+\d+\s+(\d\d:\d\d|\d{4})(\s)/, (_m, mode, links, owner, size, sp, _t, end) => {
+        .replace(/^([dl-][rwxst-]{9}\S*\s+)(\d+)(\s+\S+\s+\S+\s+)(\d+)(\s+)[A-Z][a-z]{2}\s+\d+\s+(\d\d:\d\d|\d{4})(\s)/, (_m, mode, links, owner, size, sp, _t, end) => {
           const dir = mode.startsWith("d");
+          // A link's size is its target's length (the tree's root).
+          const link = mode.startsWith("l");
           const env = /(^| |\/)ENV$/.test(l);
-          return `${mode}${dir ? "<n>" : links}${owner}${dir || env ? "<size>" : size}${sp}<date>${end}`;
+          // One blank after the mode: ls pads the link counts to the widest, the `..` entry's too.
+          return `${mode.trimEnd()} ${dir ? "<n>" : links}${owner}${dir || env || link ? "<size>" : size}${sp}<date>${end}`;
         })
         .replace(/\/Procfile\.\d+\b/, "/Procfile.<pid>")
         .replace(/ Procfile\.\d+$/, " Procfile.<pid>")
@@ -751,14 +759,14 @@ export interface Expectation031 extends Step031 {
  * the same normalisation the host's output gets). Listings keep the current
  * release's containers, known from the record's own renames.
  */
-export function core031Expectations(records: Array<[name: string, log: string]>): Expectation031[] {
+export function core031Expectations(records: Array<[name: string, log: string]>, classify: (command: string) => Step031 = classify031): Expectation031[] {
   const out: Expectation031[] = [];
   let current: string[] = [];
   for (const [record, log] of records) {
     let section: string | undefined;
     for (const step of parseTranscript(log)) {
       section = step.markers.at(-1) ?? section;
-      const how = classify031(step.command);
+      const how = classify(step.command);
       const command = step.command.split(CORE031_APP).join("<app>");
       const expected = expected031(step.output, how, command, CORE031_APP, RECORDED_ROOT, RECORDED_LIB, current);
       const text = how.kind === "listing" || how.kind === "restarts" ? expected : `${expected}\n${exitLine(step.exitCode)}`;
@@ -779,4 +787,47 @@ export function expected031(output: string, how: Step031, command: string, app: 
   if (/^ls \S+\/plugins\/available\/ps\/$/.test(command)) text = pluginEntries(text);
   if (how.scoped) text = scopeToApp(text, command);
   return text;
+}
+
+/** The machine's and Dokku's own tools, each asked for its version: not ps, and host/ has stand-ins or none. */
+const TOOL_VERSION = /^(sigil -v|sshcommand version|procfile-util version|docker-image-labeler version|docker-container-healthchecker version|netrc version|lambda-builder version|docker version |git --version|node --version)/;
+
+/**
+ * How each command of the 0.38.27 records is replayed and compared: as the
+ * 0.31.5 ones (classify031), and
+ * - the `--all --parallel` runs are compared (scoped): no other app existed
+ *   on the recording host, so nothing interleaves;
+ * - `dokku plugin:list` is compared on its `ps` line only (the other lines
+ *   are the other core plugins, host/'s stand-ins);
+ * - `ps:retire` is run, not compared: it retires every container and image
+ *   the recording host had registered, also of apps destroyed long before
+ *   (the state it leaves is compared by the next listings);
+ * - the tools' versions are not run, nor the `ls -ld` of the ps plugin's links;
+ * - the stdin check through node runs from the work dir (no `cd /tmp`).
+ */
+export function classify038(command: string): Step031 {
+  if (TOOL_VERSION.test(command)) return { kind: "dropped", reason: "the recording machine's tools and their versions, not ps (host/ has stand-ins or none)" };
+  if (/^plugn version$|plugn-stdin-repro\.js|rd38-plugn-out\.txt/.test(command)) return { kind: "dropped", reason: PLUGN_REASON };
+  if (/^dokku ps:(start|restart) --all --parallel /.test(command)) return { kind: "dokku", scoped: true };
+  if (command === "dokku plugin:list") return { kind: "dokku", scoped: true };
+  if (command === "dokku ps:retire; echo $?") {
+    return { kind: "unchecked", reason: "retires every container and image the recording host had registered, also of apps long destroyed" };
+  }
+  if (command.startsWith("node -e ")) return { kind: "shell" };
+  if (/^ls -ld \S+\/plugins\/available\/ps /.test(command)) {
+    return {
+      kind: "dropped",
+      reason:
+        "how the recording host's ps is laid out: core ps built from source (its dirs' modes are the build's, not the package's), and where dokku-ps's install.sh puts itself (a plugin dir, core ps kept for --uninstall); the dir's names and plugin.toml are compared by the steps before",
+    };
+  }
+  return classify031(command);
+}
+
+/** The app of core-ps-0.38.27.log. */
+export const CORE038_APP = "rdweb";
+
+/** The 0.38.27 records' steps with their expected texts (as core031Expectations, with classify038). */
+export function core038Expectations(records: Array<[name: string, log: string]>): Expectation031[] {
+  return core031Expectations(records, classify038);
 }
