@@ -124,9 +124,26 @@ export class ConfigStore {
     return changed;
   }
 
-  /** The app's scheduler: config DOKKU_SCHEDULER (app, then global), default docker-local. */
+  /**
+   * The app's scheduler, as Dokku's `scheduler-detect` answers it: the
+   * scheduler plugin's property `selected` (the app's, then `--global`'s;
+   * plugins/scheduler/triggers.go from 0.30 on, what `scheduler:set` writes),
+   * else config DOKKU_SCHEDULER (app, then global: Dokku 0.24, and the
+   * embedded 0.31.5/0.35.20 hosts, host/README.md), else docker-local.
+   * Read from the files, not through the trigger: a plugn call per command.
+   */
   scheduler(app: string): string {
-    return this.get(app, "DOKKU_SCHEDULER") || "docker-local";
+    return this.selectedScheduler(app) || this.get(app, "DOKKU_SCHEDULER") || "docker-local";
+  }
+
+  /** The global scheduler: property `selected` of `--global`, else config DOKKU_SCHEDULER, else docker-local. */
+  globalScheduler(): string {
+    return this.selectedScheduler("--global") || this.globalEnv().get("DOKKU_SCHEDULER") || "docker-local";
+  }
+
+  private selectedScheduler(app: string): string {
+    const property = (owner: string) => (readIfExists(join(this.paths.propertyDir("scheduler", owner), "selected")) ?? "").trim();
+    return (app !== "--global" && property(app)) || property("--global");
   }
 }
 

@@ -251,7 +251,7 @@ export async function retireCommand(ctx: Context, args: ParsedArgs): Promise<voi
   }
   if (lock === "busy") throw new DokkuError("Failed to acquire ps:retire lock");
   try {
-    const globalScheduler = ctx.config.globalEnv().get("DOKKU_SCHEDULER") || "docker-local";
+    const globalScheduler = ctx.config.globalScheduler();
     if (steps === "plain") {
       await trigger("scheduler-retire", [globalScheduler]);
       return;
