@@ -454,9 +454,14 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     imageScaleTrigger: atLeast(v, 35) ? "post-release-builder" : "pre-deploy",
     mirrorsScaleProperty: false,
     stopLine: atLeast(v, 35) ? (app) => `-----> Stopping ${app}` : (app) => `Stopping ${app}`,
-    badProcfileLine: atLeast(v, 35)
-      ? (line) => `\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line ${line}`
-      : (line) => `invalid line in procfile, line ${line}`,
+    // 0.37+ (plugins/ps/triggers.go TriggerCorePostExtract) returns procfile-util's
+    // exec error itself, whose text keeps the tool's final newline: an empty
+    // line follows the error (0.38.27's record); 0.35/0.36 printed it trimmed.
+    badProcfileLine: atLeast(v, 37)
+      ? (line) => `\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line ${line}\n`
+      : atLeast(v, 35)
+        ? (line) => `\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line ${line}`
+        : (line) => `invalid line in procfile, line ${line}`,
     pluginHelp: () => renderPluginHelp(helpRows, "    \n"),
     helpIndex: (all) => renderHelpIndex(all, helpRows),
   };

@@ -98,6 +98,11 @@ test("0.35.20: post-release-builder instead of pre-deploy, and `-----> Stopping`
   // real 0.35.20: ` !     ESC[1mESC[31m !     ESC[0mESC[0minvalid line in procfile, line 1` (core-ps-0.35.20.log)
   assert.equal(c.badProcfileLine(1), "\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line 1");
   assert.equal(contractFor("v0.31.5").badProcfileLine(1), "invalid line in procfile, line 1");
+  // real 0.38.27: the same line, then an empty one (`remote: `), core-ps-0.38.27.log `### bad Procfile`;
+  // 0.37.0 is where core-post-extract began returning procfile-util's untrimmed exec error.
+  assert.equal(contractFor("v0.36.11").badProcfileLine(1), "\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line 1");
+  assert.equal(contractFor("v0.37.0").badProcfileLine(1), "\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line 1\n");
+  assert.equal(contractFor("v0.38.27").badProcfileLine(2), "\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line 2\n");
 });
 
 test("0.38: ps-get-property (0.36+) and docker-args-process-deploy (0.38.9+)", () => {
