@@ -3,10 +3,11 @@
 # install.sh, a sample app whose repo carries DOKKU_SCALE (web=1, worker=2)
 # deployed with `git push`, then `ps:scale`, `ps:report` and the running
 # containers. Everything is removed at the end unless KEEP=1.
-# DOKKU_VERSION=0.31.5 makes the host a Dokku 0.31.5 (host/README.md
-# "Versions"): the same app, whose DOKKU_SCALE core ps 0.31.5 would ignore
-# and dokku-ps applies (README "DOKKU_SCALE on Dokku 0.30 and later");
-# wait-to-retire is a checks property there.
+# The host is a Dokku 0.38.27, today's release; DOKKU_VERSION=0.31.5 or
+# 0.24.10 makes it that Dokku (host/README.md "Versions"): the same app,
+# whose DOKKU_SCALE core ps 0.30+ would ignore and dokku-ps applies (README
+# "DOKKU_SCALE on Dokku 0.30 and later"); wait-to-retire is a checks
+# property from 0.30 on.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 bash "$REPO/scripts/setup.sh"
@@ -15,8 +16,11 @@ WORK=$(mktemp -d /tmp/dokku-ps-demo.XXXXXX)
 chmod 0755 "$WORK" # every dokku command runs as the dokku user, as on Dokku
 export DOKKU_ROOT="$WORK/home" DOKKU_LIB_ROOT="$WORK/lib"
 APP=demo-$$
-HOST_VERSION="${DOKKU_VERSION:-0.24.10}"
+HOST_VERSION="${DOKKU_VERSION:-0.38.27}"
 HOST_VERSION="${HOST_VERSION#v}"
+# plugn and dokku are on every process's PATH on a Dokku host (/usr/bin):
+# install.sh fires triggers through plugn (on 0.38, the config migration).
+export PATH="$REPO/host/bin:$PATH"
 dokku() { "$REPO/host/bin/dokku" "$@"; }
 cleanup() {
   if [[ "${KEEP:-}" == 1 ]]; then
