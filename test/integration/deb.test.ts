@@ -197,7 +197,10 @@ test(`a Dokku package upgrade ${FROM} -> ${TO} fires dokku-ps's dpkg trigger: in
   assert.equal(await ok("dpkg-query -W -f '${Status}' dokku-ps"), "install ok installed", "no trigger left pending");
   const after = await ok(pluginFilesScript);
   assert.equal(after.split("\n").filter((f) => f && f !== "commands").join("\n"), await ok(contractScript), `the triggers of Dokku ${TO}'s ps`);
-  assert.notEqual(after, before, `Dokku ${FROM} and ${TO} differ in ps triggers: the install ran again`);
+  // The executables alone no longer tell the two installs apart (an install on
+  // any supported Dokku also carries newer Dokku's ps triggers); the trigger's
+  // install.sh is shown by its line after `Processing triggers` above.
+  assert.ok(before.includes("core-post-deploy"), before);
   assert.equal(await ok(formationScript), formation);
   assert.equal(await running(), containers);
 
