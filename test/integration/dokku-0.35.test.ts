@@ -25,7 +25,10 @@ test("0.35.20: post-release-builder, no pre-deploy; a push stores web=1 worker=0
   const plugin = join(host.lib, "plugins", "available", "ps");
   assert.ok(existsSync(join(plugin, "post-release-builder")));
   assert.ok(!existsSync(join(plugin, "pre-deploy")), "0.35 has no ps pre-deploy");
-  assert.ok(!existsSync(join(plugin, "ps-get-property")), "ps-get-property is 0.36's");
+  // ps-get-property is 0.36's: on 0.35 its forward executable (there for an
+  // in-place upgrade) answers nothing, as no executable would.
+  const asked = await host.dokku("plugin:trigger", "ps-get-property", "nosuch", "restart-policy");
+  assert.deepEqual([asked.code, asked.stdout, asked.stderr], [0, "", ""], "ps-get-property answers nothing on 0.35");
 
   const app = await host.createApp("d35");
   const src = await workTree(dockerfileApp({ Procfile: PROCFILE_WEB_WORKER }));
