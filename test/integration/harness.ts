@@ -136,6 +136,18 @@ export class Host {
   }
 
   /**
+   * Selects `app`'s scheduler (`--global`: every app's; no name: back to the
+   * default) where this host's Dokku reads it: on 0.38 the scheduler property
+   * `selected` (`scheduler:set`, which real Dokku reads from 0.30 on), on the
+   * embedded 0.24.10-0.35.20 hosts config DOKKU_SCHEDULER (host/README.md).
+   */
+  async selectScheduler(app: string, name?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    if (this.is038) return this.dokku("scheduler:set", app, "selected", ...(name ? [name] : []));
+    if (name) return this.dokku("config:set", ...(app === "--global" ? [] : ["--no-restart"]), app, `DOKKU_SCHEDULER=${name}`);
+    return this.dokku("config:unset", ...(app === "--global" ? [] : ["--no-restart"]), app, "DOKKU_SCHEDULER");
+  }
+
+  /**
    * The file Dokku keeps `app`'s env in (`--global`: the global one):
    * `$DOKKU_ROOT/<app>/ENV` / `$DOKKU_ROOT/ENV` up to 0.37,
    * `$DOKKU_LIB_ROOT/config/<app>/ENV` / `config/--global/ENV` from 0.38

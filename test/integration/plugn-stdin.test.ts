@@ -39,7 +39,7 @@ before(async () => {
   assert.equal(push.code, 0, push.stderr);
 
   rec = await host.createApp("stdin-rec");
-  const cfg = await host.dokku("config:set", "--no-restart", rec, "DOKKU_SCHEDULER=recorder");
+  const cfg = await host.selectScheduler(rec, "recorder");
   assert.equal(cfg.code, 0, cfg.stderr);
   assert.equal((await execa("docker", ["tag", BASE_IMAGE, `dokku/${rec}:latest`])).exitCode, 0);
   const deploy = await host.dokku("git:from-image", rec, `dokku/${rec}:latest`);

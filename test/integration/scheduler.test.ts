@@ -29,7 +29,7 @@ const calls = (host: Host): string[] => {
 
 test("ps commands reach the app's scheduler only through scheduler-* triggers", async () => {
   const app = await host.createApp("rec");
-  const cfg = await host.dokku("config:set", "--no-restart", app, "DOKKU_SCHEDULER=recorder");
+  const cfg = await host.selectScheduler(app, "recorder");
   assert.equal(cfg.code, 0, cfg.stderr);
   // release-and-deploy needs the app's image to exist; tagging happens before the watched window.
   assert.equal((await execa("docker", ["tag", BASE_IMAGE, `dokku/${app}:latest`])).exitCode, 0);
@@ -55,9 +55,9 @@ test("ps commands reach the app's scheduler only through scheduler-* triggers", 
   await run("ps:scale", app, "web=2");
   await run("ps:restore", app);
   const report = await host.dokku("ps:report", app);
-  await run("config:set", "--global", "DOKKU_SCHEDULER=recorder");
+  assert.equal((await host.selectScheduler("--global", "recorder")).code, 0);
   await run("ps:retire");
-  await run("config:unset", "--global", "DOKKU_SCHEDULER");
+  assert.equal((await host.selectScheduler("--global")).code, 0);
   const until = (Date.now() / 1000 + 1).toFixed(3);
 
   const got = calls(host);
