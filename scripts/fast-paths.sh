@@ -33,7 +33,8 @@ ps_fast() {
   # this Dokku's ps has no such trigger: nothing, exit 0, stdin unread, as
   # the entry (and as no executable at all).
   case "$ps_v:$ps_name" in
-  024:ps-get-property) return 0 ;;
+  024:ps-get-property | 024:post-release-builder) return 0 ;;
+  031:post-release-builder) [ "$ps_n" -ge 350000 ] || return 0 ;;
   031:ps-get-property) [ "$ps_n" -ge 360000 ] || return 0 ;;
   031:docker-args-process-deploy) [ "$ps_n" -ge 380009 ] || return 0 ;;
   esac
@@ -45,6 +46,7 @@ ps_fast() {
   procfile-exists) ps_fast_procfile_exists "$@" ;;
   ps-current-scale) ps_fast_ps_current_scale "$@" ;;
   ps-get-property) ps_fast_ps_get_property "$@" ;;
+  post-release-builder) ps_fast_post_release_builder "$@" ;;
   *) return 1 ;;
   esac
 }
@@ -423,4 +425,12 @@ ps_fast_docker_args_process_deploy_038() {
     case "$ps_out" in *"$ps_nl") ps_out=${ps_out%"$ps_nl"} ;; *) break ;; esac
   done
   printf '%s%s' "$ps_out" "$ps_args"
+}
+
+# post-release-builder <builder> <app> <image> on 0.35+: the image's
+# DOKKU_SCALE is read there, which only the entry does. (Before 0.35 its
+# forward executable answers nothing, above, without starting Node: 0.30-0.34
+# fire it on every push, from the registry plugin.)
+ps_fast_post_release_builder() {
+  return 1
 }

@@ -423,7 +423,7 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     executables: [...triggers, ...forward].sort(),
     // ps-get-property and docker-args-process-deploy are fast forward
     // executables too: the shell answers them (nothing) where this Dokku's ps has none.
-    fastPathTriggers: [...FAST_0_31, "ps-get-property", "docker-args-process-deploy"].filter((t) => triggers.includes(t) || forward.includes(t)).sort(),
+    fastPathTriggers: [...FAST_0_31, "ps-get-property", "docker-args-process-deploy", "post-release-builder"].filter((t) => triggers.includes(t) || forward.includes(t)).sort(),
     reportFlags: appReportFlags(v),
     extraReportFlags: [],
     setProperties: keys.app,
@@ -474,7 +474,7 @@ function contract024(text: string): DokkuContract {
     triggers: TRIGGERS_0_24,
     executables: [...TRIGGERS_0_24, ...forwardTriggers(parseDokkuVersion(text) as DokkuVersion, TRIGGERS_0_24)],
     // ps-get-property is a forward executable here (fast for when the host is upgraded to 0.36+).
-    fastPathTriggers: [...new Set([...FAST_0_24, ...FAST_0_31, "ps-get-property"])],
+    fastPathTriggers: [...new Set([...FAST_0_24, ...FAST_0_31, "ps-get-property", "post-release-builder"])],
     reportFlags: REPORT_FLAGS_0_24,
     extraReportFlags: EXTRA_REPORT_FLAGS_0_24,
     setProperties: ["restart-policy", "restore", "stop-timeout-seconds"],
