@@ -75,9 +75,7 @@ pending_038=(
   test/integration/node18.test.ts              # not yet run on 0.38.27
   test/integration/isolated/engine-down.test.ts # not yet run on 0.38.27
 )
-pending_pinned=(
-  test/integration/transcript-0.38-replay.test.ts # real 0.38.27's records: not yet shown equal but for the README's rows
-)
+pending_pinned=()
 is_pending() { local f=$1; shift; local p; for p in "$@"; do [[ "$f" == "$p" ]] && return 0; done; return 1; }
 for f in test/integration/*.test.ts; do
   if is_pending "$f" "${pending_pinned[@]}"; then continue; fi
