@@ -260,7 +260,9 @@ test("upgrade 0.24.10 → 0.31.5 with dokku-ps: every formation, policy, config 
   // 05 (b): install.sh again, as the README says.
   const again = await ok(run(INSTALL, [], { env: host.env() }), "install.sh on 0.31.5");
   assert.equal(again, `-----> dokku-ps installed in ${plugin}\n`);
-  for (const name of ["post-extract", "procfile-extract", "procfile-remove", "pre-start", "docker-args-process-deploy"]) assert.ok(!existsSync(join(plugin, name)), `0.24's ${name} gone`);
+  for (const name of ["post-extract", "procfile-extract", "procfile-remove", "pre-start"]) assert.ok(!existsSync(join(plugin, name)), `0.24's ${name} gone`);
+  // docker-args-process-deploy stays, as 0.38.9+'s (a forward executable on 0.31.5, answering nothing there).
+  assert.ok(existsSync(join(plugin, "docker-args-process-deploy")), "0.38.9's docker-args-process-deploy kept for an upgrade");
   await assertAll("after install.sh on 0.31.5");
   await rebuild(ua);
   await rebuild(ub);
