@@ -126,6 +126,16 @@ ps_fast_procfile_get_command() {
   printf '%s' "$ps_out"
 }
 
+# The argument chain docker-args-process-deploy is given on stdin, without
+# its trailing newlines (as the entry reads it), followed by "$1".
+ps_print_stdin_and() {
+  ps_slurp_stdin
+  while :; do
+    case "$ps_out" in *"$ps_nl") ps_out=${ps_out%"$ps_nl"} ;; *) break ;; esac
+  done
+  printf '%s%s' "$ps_out" "$1"
+}
+
 # docker-args-process-deploy <app> …: the argument chain from stdin (without
 # its trailing newlines, as the entry reads it) plus the restart policy.
 ps_fast_docker_args_process_deploy() {
@@ -136,11 +146,7 @@ ps_fast_docker_args_process_deploy() {
   [ "$ps_v" = 024 ] || return 1
   ps_slurp "$ps_lib/data/ps/$1/hot/docker-args-process-deploy" || return 1
   ps_args=$ps_out
-  ps_slurp_stdin
-  while :; do
-    case "$ps_out" in *"$ps_nl") ps_out=${ps_out%"$ps_nl"} ;; *) break ;; esac
-  done
-  printf '%s%s' "$ps_out" "$ps_args"
+  ps_print_stdin_and "$ps_args"
 }
 
 # post-extract / core-post-extract <app> <source-dir> [rev]: nothing to check
@@ -420,11 +426,7 @@ ps_fast_docker_args_process_deploy_038() {
   [ ! -t 0 ] || return 1
   ps_computed "$1" restart-policy on-failure:10 || return 1
   ps_args=" --restart=$ps_out"
-  ps_slurp_stdin
-  while :; do
-    case "$ps_out" in *"$ps_nl") ps_out=${ps_out%"$ps_nl"} ;; *) break ;; esac
-  done
-  printf '%s%s' "$ps_out" "$ps_args"
+  ps_print_stdin_and "$ps_args"
 }
 
 # post-release-builder <builder> <app> <image> on 0.35+: the image's
