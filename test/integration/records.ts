@@ -72,9 +72,8 @@ const RECORDS_038 = join(REPO, "test", "fixtures", "real-dokku-0.38.27");
 /** The 0.38.27 app of core-ps-0.38.27.log: the 0.31.5 one (the record README's repo state `init`). */
 export const RECORDED_APP_FILES_038 = RECORDED_APP_FILES_031;
 
-/** The 0.38.27 logs' `###` comments: files committed before the next push (null deletes; none: an empty commit), and the commit's message when the record shows it. */
-export const COMMITS_038: Array<[RegExp, Record<string, string | null>, string?]> = [
-  [/^skip-deploy on the app, then an empty commit pushed/, {}],
+/** The 0.31.5 log's `###` comments: files committed before the next push (null deletes), and the commit's message when the record shows it. */
+export const COMMITS_031: Array<[RegExp, Record<string, string | null>, string?]> = [
   [/^DOKKU_SCALE \(web=1 worker=3\) committed/, { DOKKU_SCALE: "web=1\nworker=3\n" }],
   [
     /^app\.json formation web=1 worker=2 replaces DOKKU_SCALE/,
@@ -84,6 +83,12 @@ export const COMMITS_038: Array<[RegExp, Record<string, string | null>, string?]
   [/^app\.json formation naming only worker/, { "app.json": '{"formation":{"worker":{"quantity":1}}}\n' }],
   [/^app\.json removed/, { "app.json": null }],
   [/^bad Procfile/, { Procfile: "web sleep 86400\nworker: sleep 86400\n" }],
+];
+
+/** The 0.38.27 logs' `###` comments: 0.31.5's (the record replays its steps), after the new section's empty commit (none: an empty commit). */
+export const COMMITS_038: Array<[RegExp, Record<string, string | null>, string?]> = [
+  [/^skip-deploy on the app, then an empty commit pushed/, {}],
+  ...COMMITS_031,
 ];
 
 /** Comments that commit nothing (a comment's continuation lines included). */

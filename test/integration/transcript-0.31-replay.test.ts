@@ -46,25 +46,15 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Host, commitFiles, run, workTree, cleanEnv } from "./harness.ts";
-import { RECORDED_APP_FILES_031, ReplayReport, loadRecords031 } from "./records.ts";
+import { COMMITS_031, RECORDED_APP_FILES_031, ReplayReport, loadRecords031 } from "./records.ts";
 import { CORE031_APP, RECORDED_LIB, RECORDED_ROOT, expected031, releasedNames, type Expectation031 } from "./transcript.ts";
 import { tempDir } from "../temp.ts";
 
 // This file concerns Dokku 0.31.5 only: real Dokku 0.31.5's own ps record.
 export const CONCERNS_DOKKU = "0.31.5";
 
-/** The log's `###` comments: files committed before the next push (null deletes), and the commit's message when the record shows it. */
-const COMMITS: Array<[RegExp, Record<string, string | null>, string?]> = [
-  [/^DOKKU_SCALE \(web=1 worker=3\) committed/, { DOKKU_SCALE: "web=1\nworker=3\n" }],
-  [
-    /^app\.json formation web=1 worker=2 replaces DOKKU_SCALE/,
-    { DOKKU_SCALE: null, "app.json": '{"formation":{"web":{"quantity":1},"worker":{"quantity":2}}}\n' },
-    "app.json formation web=1 worker=2",
-  ],
-  [/^app\.json formation naming only worker/, { "app.json": '{"formation":{"worker":{"quantity":1}}}\n' }],
-  [/^app\.json removed/, { "app.json": null }],
-  [/^bad Procfile/, { Procfile: "web sleep 86400\nworker: sleep 86400\n" }],
-];
+/** The log's `###` comments: files committed before the next push (records.ts). */
+const COMMITS = COMMITS_031;
 /** Comments that commit nothing. */
 const NO_COMMIT = [/^d\. core ps/, /^faster deploys/, /^0\.31\.5 reads wait-to-retire/, /^apps besides/, /^e\. extras/, /^plugn stdin test/, /^the same through dokku/];
 
