@@ -12,10 +12,13 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Host, PROCFILE_WEB_WORKER, REPO, countByType, deployedContainers, dockerfileApp, run, workTree, assertPsProperty } from "./harness.ts";
 
+// This file concerns Dokku 0.24.10 only (the scale mirror on 0.24.10 and the in-place upgrade to 0.31.5 from it): it runs once, in the first pass.
+export const CONCERNS_DOKKU = "0.24.10";
+
 let host: Host;
 
 before(async () => {
-  host = await Host.create({ version: "0.24.10" });
+  host = await Host.create({ version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();

@@ -12,10 +12,13 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Host, PROCFILE_WEB_WORKER, commitFiles, countByType, deployedContainers, dockerfileApp, dokkuUser, workTree, assertPsProperty } from "./harness.ts";
 
+// This file concerns Dokku 0.31.5 only (DOKKU_SCALE read in pre-deploy on 0.31.5's ps contract): it runs once, in the first pass.
+export const CONCERNS_DOKKU = "0.31.5";
+
 let host: Host;
 
 before(async () => {
-  host = await Host.create({ version: "0.31.5" });
+  host = await Host.create({ version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();

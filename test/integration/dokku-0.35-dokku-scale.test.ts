@@ -10,11 +10,14 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Host, PROCFILE_WEB_WORKER, countByType, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
+// This file concerns Dokku 0.35.20 only (DOKKU_SCALE read in post-release-builder on 0.35.20): it runs once, in the first pass.
+export const CONCERNS_DOKKU = "0.35.20";
+
 let host: Host;
 let src: string | undefined;
 
 before(async () => {
-  host = await Host.create({ version: "0.35.20" });
+  host = await Host.create({ version: CONCERNS_DOKKU });
 });
 after(async () => {
   await host?.destroy();
