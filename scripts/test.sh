@@ -45,8 +45,16 @@ run_pass() {
   [[ $# -gt 0 ]] || return 0
   echo "=== dokku-ps tests: ${label} on Dokku ${version} ($# files) ==="
   start=$SECONDS
-  DOKKU_PS_HOST_VERSION="$version" node --import tsx --test --test-reporter=tap --test-concurrency="$concurrency" "$@" \
+  # tap to stdout as before; test/timing-reporter.mjs writes each top-level
+  # test's duration, summed per file below (the slowest files of the pass).
+  : >"$out/timings.tsv"
+  DOKKU_PS_HOST_VERSION="$version" node --import tsx --test --test-concurrency="$concurrency" \
+    --test-reporter=tap --test-reporter-destination=stdout \
+    --test-reporter=./test/timing-reporter.mjs --test-reporter-destination="$out/timings.tsv" "$@" \
     | tee "$out/pass.tap" || rc=$?
+  echo "=== dokku-ps tests: the slowest files of this pass (seconds, summed over each file's top-level tests) ==="
+  awk -F'\t' -v repo="$PWD/" '{ f = $1; sub(repo, "", f); s[f] += $2 } END { for (f in s) printf "%8.1f  %s\n", s[f] / 1000, f }' "$out/timings.tsv" \
+    | sort -rn | head -n 12
   local p f c
   p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$out/pass.tap" | tail -n1)
   f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$out/pass.tap" | tail -n1)
