@@ -29,7 +29,13 @@ fi
 # tsx's transform cache (<tmpdir>/tsx-<uid>), shared by this run's test
 # processes: this run's own /tmp goes with the run, so the cache goes too.
 out=$(mktemp -d)
-trap 'rm -rf "${TMPDIR:-/tmp}/tsx-$(id -u)" "$out"' EXIT
+# Host templates (test/integration/harness.ts, HOST_TEMPLATES_ENV): each
+# kind of new host is set up once per run and copied after that. The Dokku
+# user sets them up, so it must reach the dir.
+templates=$(mktemp -d)
+chmod 755 "$templates"
+export DOKKU_PS_HOST_TEMPLATES="$templates"
+trap 'rm -rf "${TMPDIR:-/tmp}/tsx-$(id -u)" "$out" "$templates"' EXIT
 npm run --silent build
 shopt -s nullglob
 

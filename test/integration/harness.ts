@@ -5,9 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { execa, type Options } from "execa";
-import { chmodSync, chownSync, cpSync, existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { tempDir } from "../temp.ts";
 import { contractFor, type DokkuContract } from "../../src/core/dokku-contract.ts";
@@ -254,7 +255,26 @@ export class Host {
     const root = tempDir("dokku-ps-it-");
     // Commands run as the dokku user (as on Dokku): it must reach the tree.
     chmodSync(root, 0o755);
-    const host = new Host(root, options.binDir, (options.version ?? HOST_VERSION).replace(/^v/, ""));
+    const version = (options.version ?? HOST_VERSION).replace(/^v/, "");
+    const host = new Host(root, options.binDir, version);
+    // The same host, set up by the steps below in an earlier test process of
+    // this run, is copied instead of set up again (scripts/test.sh: CI time).
+    // Only with the repo's own install.sh: a test's own installer is its subject.
+    const templates = process.env[HOST_TEMPLATES_ENV];
+    if (templates && options.installer === undefined) {
+      const key = createHash("sha256").update(JSON.stringify([version, options.binDir ?? "", options.plugin !== false])).digest("hex").slice(0, 16);
+      const template = join(templates, key);
+      if (!existsDir(template)) await Host.setUp(new Host(tempDirIn(templates, `${key}.`), options.binDir, version), options).then((t) => publishTemplate(t.root, template));
+      if (existsDir(template)) {
+        copyHostTree(template, root);
+        return host;
+      }
+    }
+    return Host.setUp(host, options);
+  }
+
+  /** What makes a new host: Dokku's first run, install.sh, the run's settings. */
+  private static async setUp(host: Host, options: { plugin?: boolean; installer?: string }): Promise<Host> {
     // A Dokku host exists before its plugins are installed: the first call
     // lays out the tree and its VERSION, which install.sh checks.
     const init = await run(DOKKU, ["version"], { env: host.env({ DOKKU_HOST_VERSION: host.version }) });
@@ -401,6 +421,65 @@ export class Host {
       if (imgs.length) await run("docker", ["rmi", "-f", ...imgs]);
     }
     rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * scripts/test.sh's dir of host templates (one per version, bin dir and
+ * plugin-or-not, each a host right after Host.create's set-up), shared by the
+ * run's test processes and removed with the run. Unset: every host is set up.
+ */
+export const HOST_TEMPLATES_ENV = "DOKKU_PS_HOST_TEMPLATES";
+
+function tempDirIn(parent: string, prefix: string): string {
+  const dir = mkdtempSync(join(parent, prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/**
+ * Makes a set-up host the template at `template`, unless one is there
+ * already (another test process was first: its copy is as good, ours goes).
+ * A template whose files name its own path (not just its links) could not be
+ * copied elsewhere: it is refused, and its hosts are set up each time.
+ */
+function publishTemplate(built: string, template: string): void {
+  const named = spawnSync("grep", ["-rlF", "--", built, built], { encoding: "utf8" });
+  if (named.stdout.trim() !== "") {
+    rmSync(built, { recursive: true, force: true });
+    return;
+  }
+  relinkTree(built, built, template);
+  try {
+    renameSync(built, template);
+  } catch {
+    rmSync(built, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Copies a template host's tree into `root` (owners, modes and times kept:
+ * cp -a as root), its links that led into the template led into `root`.
+ */
+function copyHostTree(template: string, root: string): void {
+  const cp = spawnSync("cp", ["-a", "--", `${template}/.`, `${root}/`], { encoding: "utf8" });
+  if (cp.status !== 0) throw new Error(`copying host template ${template}: ${cp.stderr}`);
+  relinkTree(root, template, root);
+}
+
+/** Points every link under `dir` that leads to `from` or into it at the same place under `to`. */
+function relinkTree(dir: string, from: string, to: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isSymbolicLink()) {
+      const target = readlinkSync(path);
+      if (target === from || target.startsWith(`${from}/`)) {
+        const { uid, gid } = lstatSync(path);
+        rmSync(path);
+        symlinkSync(to + target.slice(from.length), path);
+        lchownSync(path, uid, gid);
+      }
+    } else if (entry.isDirectory()) relinkTree(path, from, to);
   }
 }
 
