@@ -42,14 +42,27 @@ shopt -s nullglob
 # The Dokku a test file concerns, or nothing for a version-agnostic file.
 concerns() { sed -n 's/^export const CONCERNS_DOKKU = "\([^"]*\)";$/\1/p' "$1"; }
 
+# Longest first (CI time): node --test starts files in the order given, so
+# a long file given last runs alone at the end. test/durations.tsv holds each
+# file's seconds from a recent run (the "slowest files" lines each pass
+# prints); a file not in it is taken as long, so a new file starts early.
+by_duration() {
+  local f
+  for f in "$@"; do
+    printf '%s\t%s\n' "$(awk -F'\t' -v f="$f" '$2 == f { print $1; exit }' test/durations.tsv 2>/dev/null)" "$f"
+  done | awk -F'\t' '{ print ($1 == "" ? 100000 : $1) "\t" $2 }' | sort -t$'\t' -k1,1rn -k2,2 | cut -f2
+}
+
 passed=0 failed=0 status=0 passes=()
 # run_pass <label> <version> <concurrency> <files…>: one node --test run,
 # its output shown as it comes and its summary counted.
 run_pass() {
-  local label=$1 version=$2 concurrency=$3 start rc=0
+  local label=$1 version=$2 concurrency=$3 start rc=0 ordered=()
   shift 3
   [[ $# -gt 0 ]] || return 0
   echo "=== dokku-ps tests: ${label} on Dokku ${version} ($# files) ==="
+  mapfile -t ordered < <(by_duration "$@")
+  set -- "${ordered[@]}"
   start=$SECONDS
   # tap to stdout as before; test/timing-reporter.mjs writes each top-level
   # test's duration, summed per file below (the slowest files of the pass).
