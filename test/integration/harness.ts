@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { execa, type Options } from "execa";
 import { chmodSync, chownSync, cpSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -413,8 +414,7 @@ export class Host {
 
   async destroy(): Promise<void> {
     for (const app of this.apps) {
-      const ids = await run("docker", ["ps", "-aq", "--filter", `label=com.dokku.app-name=${app}`]);
-      const list = ids.stdout.split("\n").filter(Boolean);
+      const list = await containerIds([`com.dokku.app-name=${app}`], true);
       if (list.length) await run("docker", ["rm", "-f", ...list]);
       const images = await run("docker", ["images", "-q", `dokku/${app}`]);
       const imgs = [...new Set(images.stdout.split("\n").filter(Boolean))];
@@ -554,20 +554,44 @@ export interface ContainerFacts {
 }
 
 /** Running deploy containers of an app, straight from the engine. */
+/**
+ * GET <path> of the Engine API on the socket the docker CLI would use
+ * (DOCKER_HOST unix://…, else /var/run/docker.sock): the answer's JSON, or
+ * undefined for a 404. The harness asks the engine often; a docker CLI
+ * process each time was a good part of the suite's CPU (CI time).
+ */
+export function engineGet(path: string): Promise<any> {
+  const host = process.env["DOCKER_HOST"] ?? "";
+  if (host !== "" && !host.startsWith("unix://")) throw new Error(`DOCKER_HOST ${host}: the harness speaks to a unix socket only`);
+  const socketPath = host.replace(/^unix:\/\//, "") || "/var/run/docker.sock";
+  return new Promise((resolvePromise, reject) => {
+    const req = httpRequest({ socketPath, path, method: "GET", headers: { host: "docker" } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const body = Buffer.concat(chunks).toString("utf8");
+        if (res.statusCode === 404) resolvePromise(undefined);
+        else if (res.statusCode !== 200) reject(new Error(`engine GET ${path}: ${res.statusCode} ${body}`));
+        else resolvePromise(JSON.parse(body));
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** Ids of the containers with every one of these labels (`docker ps [-a] -q --filter label=…`). */
+export async function containerIds(labels: string[], all = false): Promise<string[]> {
+  const filters = encodeURIComponent(JSON.stringify({ label: labels }));
+  const list = (await engineGet(`/containers/json?all=${all ? 1 : 0}&filters=${filters}`)) as { Id: string }[];
+  return list.map((c) => c.Id);
+}
+
 export async function deployedContainers(app: string, all = false): Promise<ContainerFacts[]> {
-  const ids = await run("docker", [
-    "ps",
-    ...(all ? ["-a"] : []),
-    "-q",
-    "--filter",
-    `label=com.dokku.app-name=${app}`,
-    "--filter",
-    "label=com.dokku.container-type=deploy",
-  ]);
-  const list = ids.stdout.split("\n").filter(Boolean);
-  if (list.length === 0) return [];
-  const inspect = await run("docker", ["inspect", ...list]);
-  const parsed = JSON.parse(inspect.stdout) as any[];
+  const list = await containerIds([`com.dokku.app-name=${app}`, "com.dokku.container-type=deploy"], all);
+  // One removed between the list and its inspect is gone, as for `docker inspect` of each.
+  const parsed = (await Promise.all(list.map((id) => engineGet(`/containers/${id}/json`)))).filter(Boolean) as any[];
   return parsed.map((c) => ({
     id: c.Id,
     name: String(c.Name).replace(/^\//, ""),
