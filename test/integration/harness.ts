@@ -416,9 +416,11 @@ export class Host {
     for (const app of this.apps) {
       const list = await containerIds([`com.dokku.app-name=${app}`], true);
       if (list.length) await run("docker", ["rm", "-f", ...list]);
-      const images = await run("docker", ["images", "-q", `dokku/${app}`]);
-      const imgs = [...new Set(images.stdout.split("\n").filter(Boolean))];
-      if (imgs.length) await run("docker", ["rmi", "-f", ...imgs]);
+      // By name: a tag a test put on a shared image (the base image) goes,
+      // the image stays (`rmi -f <id>` of an image other names hold fails).
+      const images = await run("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}", `dokku/${app}`]);
+      const names = [...new Set(images.stdout.split("\n").filter((n) => n && !n.endsWith(":<none>")))];
+      if (names.length) await run("docker", ["rmi", "-f", ...names]);
     }
     rmSync(this.root, { recursive: true, force: true });
   }
