@@ -97,7 +97,6 @@ all=() agnostic=()
 #   pending_038: version-agnostic files not yet green on a 0.38.27 host;
 #   pending_pinned: files pinned to one Dokku (CONCERNS_DOKKU) not yet green.
 pending_038=(
-  test/integration/lifecycle.test.ts           # one case's 0.38 expectation (the builds plugin's lines) not yet run
   test/integration/isolated/engine-down.test.ts # not yet run on 0.38.27
 )
 pending_pinned=()
