@@ -96,9 +96,7 @@ all=() agnostic=()
 # never skipped silently. Empty when every file passes on every version.
 #   pending_038: version-agnostic files not yet green on a 0.38.27 host;
 #   pending_pinned: files pinned to one Dokku (CONCERNS_DOKKU) not yet green.
-pending_038=(
-  test/integration/isolated/engine-down.test.ts # not yet run on 0.38.27
-)
+pending_038=()
 pending_pinned=()
 is_pending() { local f=$1; shift; local p; for p in "$@"; do [[ "$f" == "$p" ]] && return 0; done; return 1; }
 for f in test/integration/*.test.ts; do
