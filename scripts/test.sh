@@ -45,12 +45,13 @@ concerns() { sed -n 's/^export const CONCERNS_DOKKU = "\([^"]*\)";$/\1/p' "$1"; 
 # Longest first (CI time): node --test starts files in the order given, so
 # a long file given last runs alone at the end. test/durations.tsv holds each
 # file's seconds from a recent run (the "slowest files" lines each pass
-# prints); a file not in it is taken as long, so a new file starts early.
+# prints); an integration file not in it is taken as long, so a new one
+# starts early (a unit file not in it, as quick).
 by_duration() {
   local f
   for f in "$@"; do
     printf '%s\t%s\n' "$(awk -F'\t' -v f="$f" '$2 == f { print $1; exit }' test/durations.tsv 2>/dev/null)" "$f"
-  done | awk -F'\t' '{ print ($1 == "" ? 100000 : $1) "\t" $2 }' | sort -t$'\t' -k1,1rn -k2,2 | cut -f2
+  done | awk -F'\t' '{ print ($1 != "" ? $1 : $2 ~ /^test\/integration\// ? 100000 : 0) "\t" $2 }' | sort -t$'\t' -k1,1rn -k2,2 | cut -f2
 }
 
 passed=0 failed=0 status=0 passes=()
