@@ -421,6 +421,10 @@ export class Host {
       const images = await run("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}", `dokku/${app}`]);
       const names = [...new Set(images.stdout.split("\n").filter((n) => n && !n.endsWith(":<none>")))];
       if (names.length) await run("docker", ["rmi", "-f", ...names]);
+      // The app's images a later push or release untagged (dangling, with the app's label).
+      const dangling = await run("docker", ["images", "-q", "--filter", "dangling=true", "--filter", `label=com.dokku.app-name=${app}`]);
+      const ids = [...new Set(dangling.stdout.split("\n").filter(Boolean))];
+      if (ids.length) await run("docker", ["rmi", ...ids]);
     }
     rmSync(this.root, { recursive: true, force: true });
   }
