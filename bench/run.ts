@@ -459,8 +459,14 @@ async function benchRestartAll(): Promise<void> {
   // A restart is mostly waiting for the new container to pass its checks:
   // Dokku waits DOKKU_DEFAULT_CHECKS_WAIT = 10 s by default (the host's own
   // default of 1 s is a test-speed shortcut; 0.31.5's healthchecker waits
-  // the same variable's seconds). One web container per app.
-  await host.dokku("config:set", "--global", `DOKKU_DEFAULT_CHECKS_WAIT=${checksWait}`);
+  // the same variable's seconds; 0.38 reads the checks property
+  // `default-wait` instead, which its checks install moved the variable to).
+  // One web container per app.
+  const setChecksWait = async (seconds: number) => {
+    if (host.is038) host.seedFile(join(host.lib, "config", "checks", "--global", "default-wait"), String(seconds), 0o600);
+    else await host.dokku("config:set", "--global", `DOKKU_DEFAULT_CHECKS_WAIT=${seconds}`);
+  };
+  await setChecksWait(checksWait);
   // Old containers retire inline, inside the timed restart, with a retire
   // wait of 0 (Host.create sets it: DOKKU_WAIT_TO_RETIRE on 0.24, the
   // checks property wait-to-retire on 0.31): no detached retire job
@@ -504,7 +510,7 @@ async function benchRestartAll(): Promise<void> {
   const p = summarize(parallel.map((ms) => ms / 1000));
   report({ id: "P4", what: `ps:restart --all --parallel -1, ${appCount} apps, checks wait ${checksWait} s (speed-up over --parallel 1)${r}`, value: p, valueUnit: "s", baseline: { what: "--parallel 1", sample: s }, ratio: s.median / p.median, target: { op: ">=", value: 1.7 } });
   await twoAtATime(apps.length, (i) => host.dokku("apps:destroy", apps[i] as string, "--force"));
-  await host.dokku("config:set", "--global", "DOKKU_DEFAULT_CHECKS_WAIT=0");
+  await setChecksWait(0);
 }
 
 /**
