@@ -418,12 +418,10 @@ export class Host {
       if (list.length) await run("docker", ["rm", "-f", ...list]);
       // By name: a tag a test put on a shared image (the base image) goes,
       // the image stays (`rmi -f <id>` of an image other names hold fails).
-      const images = await run("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}", `dokku/${app}`]);
-      const names = [...new Set(images.stdout.split("\n").filter((n) => n && !n.endsWith(":<none>")))];
-      if (names.length) await run("docker", ["rmi", "-f", ...names]);
+      const names = (await images({ reference: [`dokku/${app}`] })).flatMap((i) => i.RepoTags ?? []).filter((n) => n.startsWith(`dokku/${app}:`));
+      if (names.length) await run("docker", ["rmi", "-f", ...new Set(names)]);
       // The app's images a later push or release untagged (dangling, with the app's label).
-      const dangling = await run("docker", ["images", "-q", "--filter", "dangling=true", "--filter", `label=com.dokku.app-name=${app}`]);
-      const ids = [...new Set(dangling.stdout.split("\n").filter(Boolean))];
+      const ids = (await images({ dangling: ["true"], label: [`com.dokku.app-name=${app}`] })).map((i) => i.Id);
       if (ids.length) await run("docker", ["rmi", ...ids]);
     }
     rmSync(this.root, { recursive: true, force: true });
@@ -559,7 +557,6 @@ export interface ContainerFacts {
   cmd: string[];
 }
 
-/** Running deploy containers of an app, straight from the engine. */
 /**
  * GET <path> of the Engine API on the socket the docker CLI would use
  * (DOCKER_HOST unix://…, else /var/run/docker.sock): the answer's JSON, or
@@ -587,6 +584,11 @@ export function engineGet(path: string): Promise<any> {
   });
 }
 
+/** The images the engine lists for these filters (`docker images --filter …`). */
+async function images(filters: Record<string, string[]>): Promise<{ Id: string; RepoTags?: string[] | null }[]> {
+  return (await engineGet(`/images/json?filters=${encodeURIComponent(JSON.stringify(filters))}`)) as { Id: string; RepoTags?: string[] | null }[];
+}
+
 /** Ids of the containers with every one of these labels (`docker ps [-a] -q --filter label=…`). */
 export async function containerIds(labels: string[], all = false): Promise<string[]> {
   const filters = encodeURIComponent(JSON.stringify({ label: labels }));
@@ -594,6 +596,7 @@ export async function containerIds(labels: string[], all = false): Promise<strin
   return list.map((c) => c.Id);
 }
 
+/** Running deploy containers of an app (with `all`, stopped ones too), straight from the engine. */
 export async function deployedContainers(app: string, all = false): Promise<ContainerFacts[]> {
   const list = await containerIds([`com.dokku.app-name=${app}`, "com.dokku.container-type=deploy"], all);
   // One removed between the list and its inspect is gone, as for `docker inspect` of each.
