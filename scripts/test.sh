@@ -48,10 +48,10 @@ concerns() { sed -n 's/^export const CONCERNS_DOKKU = "\([^"]*\)";$/\1/p' "$1"; 
 # prints); an integration file not in it is taken as long, so a new one
 # starts early (a unit file not in it, as quick).
 by_duration() {
-  local f
-  for f in "$@"; do
-    printf '%s\t%s\n' "$(awk -F'\t' -v f="$f" '$2 == f { print $1; exit }' test/durations.tsv 2>/dev/null)" "$f"
-  done | awk -F'\t' '{ print ($1 != "" ? $1 : $2 ~ /^test\/integration\// ? 100000 : 0) "\t" $2 }' | sort -t$'\t' -k1,1rn -k2,2 | cut -f2
+  printf '%s\n' "$@" | awk -F'\t' '
+    NR == FNR { if ($1 !~ /^#/) seconds[$2] = $1; next }
+    { print ($0 in seconds ? seconds[$0] : $0 ~ /^test\/integration\// ? 100000 : 0) "\t" $0 }' test/durations.tsv - |
+    sort -t$'\t' -k1,1rn -k2,2 | cut -f2
 }
 
 passed=0 failed=0 status=0 passes=()
@@ -92,25 +92,10 @@ run_pass() {
 
 unit=(test/core/*.test.ts test/adapters/*.test.ts test/*.test.ts)
 all=() agnostic=()
-# Files not yet shown to pass, per Dokku version (issue 21, open): they are
-# left out of that version's pass and listed at the top and in the summary,
-# never skipped silently. Empty when every file passes on every version.
-#   pending_038: version-agnostic files not yet green on a 0.38.27 host;
-#   pending_pinned: files pinned to one Dokku (CONCERNS_DOKKU) not yet green.
-pending_038=()
-pending_pinned=()
-is_pending() { local f=$1; shift; local p; for p in "$@"; do [[ "$f" == "$p" ]] && return 0; done; return 1; }
 for f in test/integration/*.test.ts; do
-  if is_pending "$f" "${pending_pinned[@]}"; then continue; fi
   all+=("$f")
   if [[ -z "$(concerns "$f")" ]]; then agnostic+=("$f"); fi
 done
-agnostic_038=()
-for f in "${agnostic[@]}"; do is_pending "$f" "${pending_038[@]}" || agnostic_038+=("$f"); done
-pending_lines=()
-for f in "${pending_pinned[@]}"; do pending_lines+=("not run, not yet green (issue 21): $f"); done
-for f in "${pending_038[@]}"; do pending_lines+=("not run on 0.38.27, not yet green there (issue 21): $f"); done
-for line in "${pending_lines[@]}"; do echo "=== dokku-ps tests: $line ==="; done
 isolated=(test/integration/isolated/*.test.ts)
 # DOKKU_PS_HOST_VERSION=0.31.5 npm test (host/README.md): one pass, every file, on that version.
 versions=(${DOKKU_PS_TEST_VERSIONS:-${DOKKU_PS_HOST_VERSION:-0.24.10 0.31.5 0.38.27}})
@@ -125,11 +110,7 @@ else
       # Dokku create their hosts with it), with the unit tests.
       run_pass "unit tests and the integration suite" "$v" "$concurrency" "${unit[@]}" "${all[@]}"
     else
-      if [[ "$v" == 0.38.* ]]; then
-        run_pass "the version-agnostic integration files" "$v" "$concurrency" "${agnostic_038[@]}"
-      else
-        run_pass "the version-agnostic integration files" "$v" "$concurrency" "${agnostic[@]}"
-      fi
+      run_pass "the version-agnostic integration files" "$v" "$concurrency" "${agnostic[@]}"
     fi
   done
   # These start (and stop) a Docker engine of their own (test/integration/
@@ -140,7 +121,6 @@ else
   for v in "${versions[@]}"; do
     iso=()
     for f in "${isolated[@]}"; do
-      if [[ "$v" == 0.38.* ]] && is_pending "$f" "${pending_038[@]}"; then continue; fi
       if [[ "$v" == "${versions[0]}" || -z "$(concerns "$f")" ]]; then iso+=("$f"); fi
     done
     run_pass "isolated/" "$v" 1 "${iso[@]}"
@@ -149,6 +129,5 @@ fi
 
 echo "=== dokku-ps tests: summary ==="
 for line in "${passes[@]}"; do echo "  $line"; done
-for line in "${pending_lines[@]}"; do echo "  $line"; done
 echo "${passed} passed, ${failed} failed"
 exit $status
