@@ -34,6 +34,9 @@ ps_fast() {
   # the entry (and as no executable at all).
   case "$ps_v:$ps_name" in
   024:ps-get-property | 024:post-release-builder) return 0 ;;
+  # post-release-builder: 0.30-0.34 fire it on every push (registry plugin)
+  # and get nothing here; 0.35+ read the image's DOKKU_SCALE in it, which
+  # only the entry does (the `*` below).
   031:post-release-builder) [ "$ps_n" -ge 350000 ] || return 0 ;;
   031:ps-get-property) [ "$ps_n" -ge 360000 ] || return 0 ;;
   031:docker-args-process-deploy) [ "$ps_n" -ge 380009 ] || return 0 ;;
@@ -46,7 +49,6 @@ ps_fast() {
   procfile-exists) ps_fast_procfile_exists "$@" ;;
   ps-current-scale) ps_fast_ps_current_scale "$@" ;;
   ps-get-property) ps_fast_ps_get_property "$@" ;;
-  post-release-builder) ps_fast_post_release_builder "$@" ;;
   *) return 1 ;;
   esac
 }
@@ -427,12 +429,4 @@ ps_fast_docker_args_process_deploy_038() {
   ps_computed "$1" restart-policy on-failure:10 || return 1
   ps_args=" --restart=$ps_out"
   ps_print_stdin_and "$ps_args"
-}
-
-# post-release-builder <builder> <app> <image> on 0.35+: the image's
-# DOKKU_SCALE is read there, which only the entry does. (Before 0.35 its
-# forward executable answers nothing, above, without starting Node: 0.30-0.34
-# fire it on every push, from the registry plugin.)
-ps_fast_post_release_builder() {
-  return 1
 }
