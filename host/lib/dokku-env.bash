@@ -6,6 +6,9 @@
 # Values already in the environment win, except the constants.
 
 DOKKU_HOST_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Exported for the version layers' files that source the file they extend
+# (without a readlink process in every trigger: CI time).
+export DOKKU_HOST_DIR
 # Every plugin executable must find `plugn` and `dokku`.
 [[ ":$PATH:" == *":$DOKKU_HOST_DIR/bin:"* ]] || PATH="$DOKKU_HOST_DIR/bin:$PATH"
 export PATH
