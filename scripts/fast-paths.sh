@@ -270,6 +270,25 @@ ps_fast_procfile_get_command_031() {
     [ "$ps_t" != "$2" ] || ps_cmd=$ps_c ps_found=1
   done <"$ps_pf"
   [ -n "$ps_found" ] || return 0
+  # 0.35+ (procfile-util 0.20) expands every name in the command, 0.36.10+
+  # from the app's config first (src/core/procfile.ts expandLikeProcfileUtil):
+  # here only $PORT / ${PORT}, and on 0.36.10+ only while neither ENV file
+  # mentions PORT; any other `$` goes to the entry.
+  ps_every=
+  case "$ps_cmd" in *'$'*) [ "$ps_n" -lt 350000 ] || ps_every=1 ;; esac
+  if [ -n "$ps_every" ] && [ "$ps_n" -ge 360010 ]; then
+    if [ "$ps_n" -ge 380000 ]; then
+      set -- "$1" "$ps_lib/config/$1/ENV" "$ps_lib/config/--global/ENV"
+    else
+      set -- "$1" "$ps_root/$1/ENV" "$ps_root/ENV"
+    fi
+    for ps_e in "$2" "$3"; do
+      [ -e "$ps_e" ] || continue
+      [ -f "$ps_e" ] && [ -r "$ps_e" ] || return 1
+      ps_slurp "$ps_e" || return 1
+      case "$ps_out" in *PORT*) return 1 ;; esac
+    done
+  fi
   # $PORT (not followed by a word character) and ${PORT}, left to right.
   ps_out=
   while :; do
@@ -278,9 +297,15 @@ ps_fast_procfile_get_command_031() {
     ps_cmd=${ps_cmd#*'$'}
     case "$ps_cmd" in
     '{PORT}'*) ps_out=$ps_out$ps_port ps_cmd=${ps_cmd#'{PORT}'} ;;
-    PORT[A-Za-z0-9_]*) ps_out=$ps_out'$' ;;
+    PORT[A-Za-z0-9_]*)
+      [ -z "$ps_every" ] || return 1
+      ps_out=$ps_out'$'
+      ;;
     PORT*) ps_out=$ps_out$ps_port ps_cmd=${ps_cmd#PORT} ;;
-    *) ps_out=$ps_out'$' ;;
+    *)
+      [ -z "$ps_every" ] || return 1
+      ps_out=$ps_out'$'
+      ;;
     esac
   done
   printf '%s\n' "$ps_out$ps_cmd"

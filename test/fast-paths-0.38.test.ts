@@ -211,6 +211,43 @@ test("core-post-deploy on 0.38+: done in the shell when the restore property alr
   rmSync(join(home, APP, "ENV"));
 });
 
+test("procfile-get-command: procfile-util's expansion as each version has it (0.36.10+: the app's config first); the shell answers only $PORT, and only while no ENV file mentions PORT", () => {
+  const procfile = join(lib, "data", "ps", APP, "Procfile");
+  mkdirSync(join(lib, "data", "ps", APP), { recursive: true });
+  const cmd = (type: string, port = "5001") => viaEntry("procfile-get-command", [APP, type, port], "").out;
+  writeFileSync(procfile, "web: run --port $PORT --x=${PORT}\nworker: run $FOO ${PS} $NOPE. $PORTX\nplain: sleep 1\n");
+  const envFiles = (version: string): [string, string] =>
+    version.startsWith("0.38.") ? [join(lib, "config", APP, "ENV"), join(lib, "config", "--global", "ENV")] : [join(home, APP, "ENV"), join(home, "ENV")];
+  for (const version of ["0.31.5", "0.35.20", "0.36.9", "0.36.10", "0.37.10", "0.38.27"]) {
+    setVersion(version);
+    const [appEnv, globalEnv] = envFiles(version);
+    mkdirSync(join(appEnv, ".."), { recursive: true });
+    mkdirSync(join(globalEnv, ".."), { recursive: true });
+    writeFileSync(appEnv, 'FOO="from app"\n');
+    writeFileSync(globalEnv, 'FOO="from global"\nPS="global ps"\n');
+    const withEnv = version === "0.36.10" || version === "0.37.10" || version === "0.38.27";
+    const every = version !== "0.31.5";
+    assert.equal(cmd("web"), "run --port 5001 --x=5001\n", version);
+    assert.equal(
+      cmd("worker"),
+      withEnv ? "run from app global ps .\n" : every ? "run  worker .\n" : "run $FOO ${PS} $NOPE. $PORTX\n",
+      version,
+    );
+    check("procfile-get-command", [APP, "web", "5001"], "shell", `${version} $PORT`);
+    check("procfile-get-command", [APP, "plain", "5001"], "shell", `${version} no $`);
+    check("procfile-get-command", [APP, "worker", "5001"], every ? "node" : "shell", `${version} other names`);
+    if (withEnv) {
+      // A PORT in the config wins over the port: the entry answers.
+      writeFileSync(appEnv, "PORT=4000\n");
+      assert.equal(cmd("web"), "run --port 4000 --x=4000\n", version);
+      check("procfile-get-command", [APP, "web", "5001"], "node", `${version} config PORT`);
+    }
+    rmSync(appEnv);
+    rmSync(globalEnv);
+  }
+  rmSync(procfile);
+});
+
 test("the shell answered the ordinary cases (the comparison above is not empty)", () => {
   assert.ok(answeredByShell > 100, String(answeredByShell));
 });

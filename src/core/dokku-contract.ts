@@ -1,5 +1,6 @@
 import { DokkuError } from "./errors.ts";
 import { isSupportedDokku, parseDokkuVersion, supportedRange, type DokkuVersion } from "./dokku-version.ts";
+import type { ProcfileExpansion } from "./procfile.ts";
 
 export { parseDokkuVersion };
 import { COMMAND_ROWS, COMMAND_ROWS_0_31, COMMAND_ROWS_0_38_21, renderHelpIndex, renderPluginHelp } from "./help.ts";
@@ -143,6 +144,8 @@ export interface DokkuContract {
    * procfile-util prints with a coloured prefix of its own.
    */
   badProcfileLine(line: number): string;
+  /** What procfile-get-command expands in a command (core/procfile.ts ProcfileExpansion). */
+  readonly procfileExpansion: ProcfileExpansion;
   /**
    * How `ps:restart` redeploys: 0.24 a `release-and-deploy` of the app;
    * 0.30+ a `deploy <app> <running tag> [<process-type>]` (no release).
@@ -457,6 +460,8 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     // 0.37+ (plugins/ps/triggers.go TriggerCorePostExtract) returns procfile-util's
     // exec error itself, whose text keeps the tool's final newline: an empty
     // line follows the error (0.38.27's record); 0.35/0.36 printed it trimmed.
+    // procfile-util 0.20 (0.35+) expands the whole command; 0.36.10 gives it the app's config.
+    procfileExpansion: atLeast(v, 36, 10) ? "procfile-util-env" : atLeast(v, 35) ? "procfile-util" : "port",
     badProcfileLine: atLeast(v, 37)
       ? (line) => `\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line ${line}\n`
       : atLeast(v, 35)
@@ -505,6 +510,7 @@ function contract024(text: string): DokkuContract {
     mirrorsScaleProperty: true,
     stopLine: (app) => `Stopping ${app}`,
     badProcfileLine: (line) => `invalid line in procfile, line ${line}`,
+    procfileExpansion: "port",
     pluginHelp: () => renderPluginHelp(COMMAND_ROWS),
     helpIndex: (all) => renderHelpIndex(all, COMMAND_ROWS),
   };

@@ -69,3 +69,85 @@ export function procfileCommand(entries: readonly ProcfileEntry[], processType: 
   if (!entry) return undefined;
   return entry.command.replace(/\$\{PORT\}|\$PORT\b/g, String(port));
 }
+
+/**
+ * How the host's Dokku turns a Procfile command into the one
+ * `procfile-get-command` prints (core/dokku-contract.ts procfileExpansion):
+ * - `port`: `$PORT` / `${PORT}` only, everything else as written (dokku-ps
+ *   0.24–0.34, procfileCommand);
+ * - `procfile-util`: procfile-util 0.20's `show --default-port` (Dokku
+ *   0.35.0–0.36.9): the whole command through Go's os.Expand, `PORT` the
+ *   port, `PS` the process type, any other name empty;
+ * - `procfile-util-env`: 0.36.10+ (plugins/ps getProcfileCommand): the same
+ *   with `--env-file` of the app's merged config (`config-export <app>
+ *   false true envfile`), whose variables come first (a config PORT wins
+ *   over the port).
+ */
+export type ProcfileExpansion = "port" | "procfile-util" | "procfile-util-env";
+
+/**
+ * procfile-util 0.20's expansion (commands/main.go expandEnv): `$(` is first
+ * rewritten to `${EXPENV_PARENTHESIS}` (a name no config sets, so it goes,
+ * as it does there), then Go's os.Expand with `lookup` (the env file, when
+ * Dokku passes one), else PORT → port, PS → type, else "".
+ */
+export function expandLikeProcfileUtil(command: string, processType: string, port: number, lookup: (name: string) => string | undefined = () => undefined): string {
+  const mapping = (name: string): string => {
+    const value = lookup(name);
+    if (value !== undefined) return value;
+    if (name === "PORT") return String(port);
+    if (name === "PS") return processType;
+    return "";
+  };
+  return goExpand(command.split("$(").join("${EXPENV_PARENTHESIS}"), mapping);
+}
+
+const SHELL_SPECIAL = "*#$@!?-0123456789";
+const isAlphaNum = (c: string): boolean => c === "_" || (c >= "0" && c <= "9") || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
+
+/** Go's os.getShellName: the name after a `$` and how many bytes it takes (0 with no name). */
+function shellName(s: string): [string, number] {
+  if (s[0] === "{") {
+    if (s.length > 2 && SHELL_SPECIAL.includes(s[1]!) && s[2] === "}") return [s.slice(1, 2), 3];
+    for (let i = 1; i < s.length; i++) {
+      if (s[i] === "}") return i === 1 ? ["", 2] : [s.slice(1, i), i + 1];
+    }
+    return ["", 1];
+  }
+  if (SHELL_SPECIAL.includes(s[0]!)) return [s.slice(0, 1), 1];
+  let i = 0;
+  while (i < s.length && isAlphaNum(s[i]!)) i++;
+  return [s.slice(0, i), i];
+}
+
+/** Go's os.Expand: `$name` / `${name}` replaced by mapping(name); bad syntax eaten; a lone `$` kept. */
+export function goExpand(s: string, mapping: (name: string) => string): string {
+  let out = "";
+  let from = 0;
+  for (let j = 0; j < s.length; j++) {
+    if (s[j] !== "$" || j + 1 >= s.length) continue;
+    out += s.slice(from, j);
+    const [name, width] = shellName(s.slice(j + 1));
+    if (name === "" && width > 0) {
+      // invalid syntax: eaten
+    } else if (name === "") {
+      out += "$";
+    } else {
+      out += mapping(name);
+    }
+    j += width;
+    from = j + 1;
+  }
+  return from === 0 ? s : out + s.slice(from);
+}
+
+/**
+ * A config value as procfile-util reads it back from Dokku's env file:
+ * godotenv 1.5's Marshal writes a value Go's Atoi takes as that integer
+ * (`007` → `7`, `+5` → `5`), everything else as it is.
+ */
+export function envFileValue(value: string): string {
+  if (!/^[+-]?[0-9]+$/.test(value)) return value;
+  const n = BigInt(value.replace(/^\+/, ""));
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? n.toString() : value;
+}

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { DokkuError } from "../core/errors.ts";
 import { MAX_FORMATION_FILE_BYTES, sortedEntries } from "../core/formation.ts";
-import { InvalidProcfileLine, isValidProcessType, parseProcfile, procfileCommand } from "../core/procfile.ts";
+import { envFileValue, expandLikeProcfileUtil, InvalidProcfileLine, isValidProcessType, parseProcfile, procfileCommand } from "../core/procfile.ts";
 import { goBool, parseScaleRequest, renderCurrentScale, sourceProcfilePath } from "../core/scale-property.ts";
 import { ensureDir, exists, readIfExists, removeIfExists, writeFileAtomic } from "../adapters/files.ts";
 import { log } from "../adapters/log.ts";
@@ -237,7 +237,24 @@ export function procfileGetCommand(ctx: Context, [app, type, portText]: string[]
   const port = /^[0-9]+$/.test(portText ?? "") ? Number(portText) : 5000;
   const text = readIfExists(currentProcfilePath(ctx, app as string));
   if (text === undefined) throw new DokkuError("No procfile found");
-  const command = procfileCommand(parseProcfile(text), type ?? "", port);
+  const entries = parseProcfile(text);
+  let command: string | undefined;
+  const expansion = ctx.contract.procfileExpansion;
+  if (expansion === "port") {
+    command = procfileCommand(entries, type ?? "", port);
+  } else {
+    const entry = entries.find((e) => e.processType === type);
+    if (entry) {
+      // 0.36.10+: the app's config as `config-export <app> false true envfile`
+      // hands it to procfile-util (global, then the app's over it).
+      const env = expansion === "procfile-util-env" ? new Map([...ctx.config.globalEnv(), ...ctx.config.appEnv(app as string)]) : undefined;
+      const lookup = (name: string): string | undefined => {
+        const value = env?.get(name);
+        return value === undefined ? undefined : envFileValue(value);
+      };
+      command = expandLikeProcfileUtil(entry.command, entry.processType, port, lookup).trim();
+    }
+  }
   if (command) log.out(`${command}\n`);
 }
 
