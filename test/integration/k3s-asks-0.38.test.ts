@@ -198,9 +198,13 @@ test("0.38.27: every ask scheduler-k3s makes of ps at deploy gets core ps 0.38.2
   });
   assertPsProperty(host, app, "restore", "true");
 
-  // A Procfile command with $PORT: procfile-util expands it from the port k3s passes (5000).
-  await commitFiles(src, { Procfile: "web: sleep 86400 $PORT\nworker: sleep 86400\n" });
-  await assertDeploysAsk(app, { scale: "web=0\nworker=1", procfile: { web: "sleep 86400 5000\n", worker: "sleep 86400\n" } }, "push with $PORT", async () => {
+  // A Procfile command with variables: core's getProcfileCommand (plugins/ps/functions.go
+  // at v0.38.27) hands procfile-util the app's config (`config-export <app> false true
+  // envfile`) and the port k3s passes (5000); procfile-util 0.20 expands every name
+  // (os.Expand): config first, then PORT and PS, any other name empty.
+  await dokku("config:set", "--no-restart", app, "FOO=86400");
+  await commitFiles(src, { Procfile: "web: sleep 86400 $PORT ${PS}\nworker: sleep $FOO$NOPE\n" });
+  await assertDeploysAsk(app, { scale: "web=0\nworker=1", procfile: { web: "sleep 86400 5000 web\n", worker: "sleep 86400\n" } }, "push with $PORT, $PS and a config var", async () => {
     const push = await host.push(app, src!);
     assert.equal(push.code, 0, push.stdout + push.stderr);
   });
