@@ -1,11 +1,15 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # Exported environment of the test host's `dokku` (contract §1.2), as a
 # library: bin/dokku sources it after reading dokkurc, and test harnesses that
 # call `plugn trigger …` directly can source it to get the same environment:
 #   DOKKU_ROOT=… DOKKU_LIB_ROOT=… source host/lib/dokku-env.bash
 # Values already in the environment win, except the constants.
 
-DOKKU_HOST_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [[ "${BASH_SOURCE[0]}" == /*/lib/dokku-env.bash && ! -L "${BASH_SOURCE[0]}" ]]; then
+  DOKKU_HOST_DIR="${BASH_SOURCE[0]%/lib/dokku-env.bash}"
+else
+  DOKKU_HOST_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+fi
 # Exported for the version layers' files that source the file they extend
 # (without a readlink process in every trigger: CI time).
 export DOKKU_HOST_DIR
