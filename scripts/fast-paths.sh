@@ -49,6 +49,7 @@ ps_fast() {
   procfile-exists) ps_fast_procfile_exists "$@" ;;
   ps-current-scale) ps_fast_ps_current_scale "$@" ;;
   ps-get-property) ps_fast_ps_get_property "$@" ;;
+  ps-can-scale) ps_fast_ps_can_scale "$@" ;;
   *) return 1 ;;
   esac
 }
@@ -386,6 +387,27 @@ ps_fast_core_post_deploy_031() {
     return
   fi
   ps_restore_is_1 "$1"
+}
+
+# ps-can-scale <app> <bool> on 0.30+ (app-json fires it on every deploy,
+# src/triggers/scale-property.ts psCanScale): nothing to do when the
+# image's DOKKU_SCALE does not rule (no marker) and the `can-scale` property
+# already holds what the entry would write (`true`/`false` as Go's
+# ParseBool reads the argument), in a dir the entry would leave as it is;
+# everything else goes to the entry.
+ps_fast_ps_can_scale() {
+  [ "$ps_v" = 031 ] && [ $# -eq 2 ] || return 1
+  [ -d "$ps_root/$1" ] || return 1
+  case "$2" in 1 | t | T | TRUE | true | True) ps_want=true ;; *) ps_want=false ;; esac
+  ps_d=$ps_lib/data/ps/$1/DOKKU_SCALE
+  if [ -e "$ps_d" ] || [ -L "$ps_d" ]; then return 1; fi
+  [ ! -L "$ps_lib/config/ps/$1" ] || return 1
+  ps_prop "$1" can-scale || return 1
+  [ "$ps_out" = "$ps_want" ] || return 1
+  # The entry also makes the property dir 0755 and the file 0600, the Dokku user's.
+  [ -O "$ps_lib/config/ps/$1/can-scale" ] && [ -O "$ps_lib/config/ps/$1" ] || return 1
+  ps_modes=$(find "$ps_lib/config/ps/$1" "$ps_lib/config/ps/$1/can-scale" -maxdepth 0 -printf '%m ' 2>/dev/null) || return 1
+  [ "$ps_modes" = "755 600 " ]
 }
 
 # ---- Dokku 0.36+ (ps properties the scheduler asks for per container) ----

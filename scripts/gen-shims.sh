@@ -13,7 +13,8 @@ for name in $(names_of subcommands); do
   install -m 0755 scripts/shim-subcommand.sh "subcommands/$name"
 done
 # Triggers with a shell fast path: the labels of ps_fast's case in fast-paths.sh.
-fast=" $(sed -nE 's/^  ([a-z| -]+)\) ps_fast_.*/\1/p' scripts/fast-paths.sh | tr -d '|' | tr -s ' \n' '  ') "
+# and the forward executables its version case answers (`031:post-release-builder)`).
+fast=" $(sed -nE 's/^  ([a-z| -]+)\) ps_fast_.*/\1/p; s/^  [0-9]+:([a-z-]+)\).*/\1/p' scripts/fast-paths.sh | tr -d '|' | tr -s ' \n' '  ') "
 for name in $(names_of triggers); do
   template=scripts/shim-trigger.sh
   [[ "$fast" == *" $name "* ]] && template=scripts/shim-fast.sh

@@ -13,7 +13,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { tempDir } from "./temp.ts";
 
@@ -207,6 +207,45 @@ test("ps-current-scale on 0.31.5: scale then scale.old, sorted by type (stable),
   check("ps-current-scale", [APP], "node", "scale.old is a directory");
   rmSync(join(props, "scale.old"), { recursive: true });
   assert.deepEqual(check("ps-current-scale", [APP], "shell", "plain"), { out: "web=1", err: "", code: 0 });
+});
+
+test("ps-can-scale on 0.31.5/0.38.27: done in the shell when the property already says it (no DOKKU_SCALE marker, the entry's modes), else the entry writes it", () => {
+  const canScale = join(props, "can-scale");
+  const marker = join(data, "DOKKU_SCALE");
+  for (const version of ["v0.31.5\n", "v0.38.27\n"]) {
+    setVersion(version);
+    const cases: Array<[string, string | undefined, string, "shell" | "node", () => void]> = [
+      ["true, asked true", "true", "true", "shell", () => {}],
+      ["false, asked false", "false", "false", "shell", () => {}],
+      ["true, asked 1 (ParseBool)", "true", "1", "shell", () => {}],
+      ["false, asked anything else", "false", "no", "shell", () => {}],
+      ["false, asked true", "false", "true", "node", () => {}],
+      ["absent", undefined, "true", "node", () => {}],
+      ["a final newline", "true\n", "true", "node", () => {}],
+      ["DOKKU_SCALE rules (the entry keeps the request)", "true", "true", "node", () => writeFileSync(marker, "web=1\n")],
+      ["the property dir is 0700", "true", "true", "node", () => chmodSync(props, 0o700)],
+      ["the property is 0644", "true", "true", "node", () => chmodSync(canScale, 0o644)],
+    ];
+    for (const [what, value, arg, expect, extra] of cases) {
+      rmSync(canScale, { force: true });
+      rmSync(marker, { force: true });
+      chmodSync(props, 0o755);
+      // Run as root, the entry hands what it writes to the Dokku user; here everything is the runner's.
+      chownSync(props, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+      if (value !== undefined) {
+        writeFileSync(canScale, value);
+        chmodSync(canScale, 0o600);
+      }
+      extra();
+      const entry = check("ps-can-scale", [APP, arg], expect, `${version.trim()} ${what}`);
+      assert.deepEqual(entry, { out: "", err: "", code: 0 }, what);
+      if (!existsSync(marker)) assert.equal(readFileSync(canScale, "utf8"), ["1", "t", "T", "TRUE", "true", "True"].includes(arg) ? "true" : "false", what);
+    }
+  }
+  rmSync(canScale, { force: true });
+  rmSync(marker, { force: true });
+  chmodSync(props, 0o755);
+  setVersion("v0.31.5\n");
 });
 
 test("the VERSION file decides: 0.30-0.38 answered by the shell, 0.24 and anything unusual by the entry", () => {
