@@ -157,6 +157,10 @@ ps_fast_docker_args_process_deploy() {
 # copy that passed validation before (src/triggers/extract.ts writes them);
 # both triggers fire on one push, and most pushes do not touch these files.
 ps_fast_extract() {
+  [ "$ps_v:$ps_name" != 031:core-post-extract ] || {
+    ps_fast_core_post_extract_031 "$@"
+    return
+  }
   [ "$ps_v" = 024 ] || return 1
   [ -n "$2" ] || return 1
   for ps_f in Procfile DOKKU_SCALE app.json; do
@@ -235,6 +239,77 @@ ps_fast_procfile_exists() {
   ps_rc=1
 }
 
+# ps_procfile_lines <file> <type>: the whole Procfile checked as the
+# entry's parseProcfile checks it (src/core/procfile.ts); returns 1 for any
+# line it refuses (or that the shell might read otherwise), else the type's
+# command in $ps_cmd ($ps_found set when the type is there).
+ps_procfile_lines() {
+  [ -f "$1" ] && [ -r "$1" ] || return 1
+  ps_clean "$1" || return 1
+  ps_seen=' ' ps_cmd= ps_found=
+  while IFS= read -r ps_l || [ -n "$ps_l" ]; do
+    # trim (only spaces can be there), then blank lines and comments
+    ps_l=${ps_l#"${ps_l%%[! ]*}"}
+    ps_l=${ps_l%"${ps_l##*[! ]}"}
+    case "$ps_l" in "" | "#"*) continue ;; *:*) ;; *) return 1 ;; esac
+    ps_t=${ps_l%%:*}
+    case "$ps_t" in "" | *[!A-Za-z0-9_-]*) return 1 ;; esac
+    [ ${#ps_t} -le 63 ] || return 1
+    case "$ps_seen" in *" $ps_t "*) return 1 ;; esac
+    ps_seen="$ps_seen$ps_t "
+    ps_c=${ps_l#*:}
+    ps_c=${ps_c#"${ps_c%%[! ]*}"}
+    [ -n "$ps_c" ] || return 1
+    [ "$ps_t" != "$2" ] || ps_cmd=$ps_c ps_found=1
+  done <"$1"
+}
+
+# core-post-extract <app> <source dir> on 0.30+ (src/triggers/scale-property.ts
+# corePostExtract), for a push of a source (no source image) with the default
+# procfile-path: the deploy's copy of the source's Procfile (data/ps/<app>/
+# Procfile.$DOKKU_PID, 0644, written to a temp file, synced and renamed),
+# or its `.missing` marker, after the old Procfile.* go. Anything unusual
+# (a property, a link, a Procfile the entry would refuse or might read
+# otherwise, a dir not the caller's, 0.24's hot answers) goes to the entry.
+ps_fast_core_post_extract_031() {
+  [ -d "$ps_root/$1" ] && [ -n "${2-}" ] && [ -d "$2" ] || return 1
+  case "${DOKKU_PID-}" in "" | *[!0-9]*) return 1 ;; esac
+  for ps_f in "$ps_lib/config/ps/$1/procfile-path" "$ps_lib/config/ps/--global/procfile-path"; do
+    if [ -e "$ps_f" ] || [ -L "$ps_f" ]; then return 1; fi
+  done
+  ps_d=$ps_lib/data/ps/$1
+  [ -d "$ps_d" ] && [ ! -L "$ps_d" ] && [ -O "$ps_d" ] && [ -w "$ps_d" ] || return 1
+  if [ -e "$ps_d/hot" ] || [ -L "$ps_d/hot" ]; then return 1; fi
+  for ps_f in "$ps_d"/Procfile.*; do
+    if [ -d "$ps_f" ] && [ ! -L "$ps_f" ]; then return 1; fi
+  done
+  ps_src=$2/Procfile
+  if [ -e "$ps_src" ] || [ -L "$ps_src" ]; then
+    [ ! -L "$ps_src" ] || return 1
+    ps_procfile_lines "$ps_src" "" || return 1
+    ps_slurp "$ps_src" || return 1
+    [ ${#ps_out} -le 65536 ] || return 1
+  else
+    ps_src=
+  fi
+  # As the entry: git-get-property <app> source-image (a source image's
+  # Procfile comes from the image: the entry reads it).
+  command -v plugn >/dev/null 2>&1 || return 1
+  ps_si=$(plugn trigger git-get-property "$1" source-image </dev/null 2>/dev/null) || return 1
+  [ -z "$ps_si" ] || return 1
+  rm -f "$ps_d"/Procfile.* 2>/dev/null || return 1
+  ps_to=$ps_d/Procfile.$DOKKU_PID
+  [ -n "$ps_src" ] || ps_to=$ps_to.missing
+  ps_tmp=$ps_to.tmp-$$
+  if [ -n "$ps_src" ]; then
+    cat "$ps_src" >"$ps_tmp" 2>/dev/null || { rm -f "$ps_tmp"; return 1; }
+  else
+    : >"$ps_tmp" 2>/dev/null || return 1
+  fi
+  chmod 0644 "$ps_tmp" && sync -- "$ps_tmp" && mv -f -T "$ps_tmp" "$ps_to" || { rm -f "$ps_tmp"; return 1; }
+  sync -- "$ps_d" 2>/dev/null || true
+}
+
 # procfile-get-command <app> <type> [port] on 0.30+: the type's command from
 # the Procfile, `$PORT` / `${PORT}` as the port (src/core/procfile.ts
 # parseProcfile, procfileCommand); nothing when the app has no Procfile or
@@ -252,24 +327,7 @@ ps_fast_procfile_get_command_031() {
   esac
   ps_procfile_031 "$1" || return 1
   [ -n "$ps_pf" ] || return 0
-  [ -f "$ps_pf" ] && [ -r "$ps_pf" ] || return 1
-  ps_clean "$ps_pf" || return 1
-  ps_seen=' ' ps_cmd= ps_found=
-  while IFS= read -r ps_l || [ -n "$ps_l" ]; do
-    # trim (only spaces can be there), then blank lines and comments
-    ps_l=${ps_l#"${ps_l%%[! ]*}"}
-    ps_l=${ps_l%"${ps_l##*[! ]}"}
-    case "$ps_l" in "" | "#"*) continue ;; *:*) ;; *) return 1 ;; esac
-    ps_t=${ps_l%%:*}
-    case "$ps_t" in "" | *[!A-Za-z0-9_-]*) return 1 ;; esac
-    [ ${#ps_t} -le 63 ] || return 1
-    case "$ps_seen" in *" $ps_t "*) return 1 ;; esac
-    ps_seen="$ps_seen$ps_t "
-    ps_c=${ps_l#*:}
-    ps_c=${ps_c#"${ps_c%%[! ]*}"}
-    [ -n "$ps_c" ] || return 1
-    [ "$ps_t" != "$2" ] || ps_cmd=$ps_c ps_found=1
-  done <"$ps_pf"
+  ps_procfile_lines "$ps_pf" "$2" || return 1
   [ -n "$ps_found" ] || return 0
   # 0.35+ (procfile-util 0.20) expands every name in the command, 0.36.10+
   # from the app's config first (src/core/procfile.ts expandLikeProcfileUtil):

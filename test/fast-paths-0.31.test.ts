@@ -403,3 +403,79 @@ test("core-post-deploy on 0.31.5: the shell's file steps (and the entry's, when 
     assert.equal(snapshot(shellTree), snapshot(entryTree), `${what}: the files left`);
   }
 });
+
+test("core-post-extract on 0.31.5: the shell copies a pushed source's Procfile (or leaves the .missing marker) as the entry does; anything unusual goes to the entry", () => {
+  // A plugn that answers git-get-property from a file (the source image, empty for a push) and records the ask.
+  const tools = join(root, "cpe-tools");
+  mkdirSync(tools, { recursive: true });
+  writeFileSync(
+    join(tools, "plugn"),
+    '#!/bin/sh\nprintf "%s\\n" "$*" >>"$DOKKU_LIB_ROOT/plugn.log"\n[ "$2" = git-get-property ] && cat "$DOKKU_LIB_ROOT/source-image" 2>/dev/null\nexit 0\n',
+  );
+  chmodSync(join(tools, "plugn"), 0o755);
+  const realNode = join(root, "real-node");
+  mkdirSync(realNode, { recursive: true });
+  if (!existsSync(join(realNode, "node"))) symlinkSync(process.execPath, join(realNode, "node"));
+  const app = "ext31";
+  type Setup = (lib: string, home: string, src: string) => void;
+  const put = (path: string, text = "") => write(path, text);
+  const base: Setup = (l, h, s) => {
+    put(join(l, "VERSION"), "v0.31.5\n");
+    mkdirSync(join(h, app), { recursive: true });
+    mkdirSync(join(l, "data", "ps", app), { recursive: true });
+    mkdirSync(s, { recursive: true });
+  };
+  const cases: Array<[string, Setup, "shell" | "node"]> = [
+    ["a Procfile; an older deploy's copy and marker go, the deployed copy stays", (l, _h, s) => {
+      put(join(s, "Procfile"), "# comment\nweb: httpd -f -p $PORT\nworker: sleep 1\n");
+      put(join(l, "data/ps", app, "Procfile"), "web: deployed\n");
+      put(join(l, "data/ps", app, "Procfile.17"), "web: older\n");
+      put(join(l, "data/ps", app, "Procfile.18.missing"));
+    }, "shell"],
+    ["no Procfile: the marker", (l) => put(join(l, "data/ps", app, "Procfile"), "web: deployed\n"), "shell"],
+    ["an empty Procfile", (_l, _h, s) => put(join(s, "Procfile"), ""), "shell"],
+    ["a source image (the entry reads the image)", (l, _h, s) => {
+      put(join(l, "source-image"), "some/image:1");
+      put(join(s, "Procfile"), "web: x\n");
+    }, "node"],
+    ["an app procfile-path", (l, _h, s) => {
+      put(join(l, "config/ps", app, "procfile-path"), "Procfile");
+      put(join(s, "Procfile"), "web: x\n");
+    }, "node"],
+    ["a Procfile line the entry refuses", (_l, _h, s) => put(join(s, "Procfile"), "web x\n"), "node"],
+    ["a Procfile that is a link", (_l, _h, s) => {
+      put(join(s, "real"), "web: x\n");
+      symlinkSync("real", join(s, "Procfile"));
+    }, "node"],
+    ["a tab in the Procfile", (_l, _h, s) => put(join(s, "Procfile"), "web:\tx\n"), "node"],
+    ["0.24's hot answers are there", (l, _h, s) => {
+      put(join(l, "data/ps", app, "hot", "start-command.web.5000"), "x");
+      put(join(s, "Procfile"), "web: x\n");
+    }, "node"],
+  ];
+  for (const [what, setup, expect] of cases) {
+    const trees = ["shell", "entry", "probe"].map((k) => join(root, `cpe-${k}`));
+    for (const t of trees) {
+      rmSync(t, { recursive: true, force: true });
+      base(join(t, "lib"), join(t, "home"), join(t, "src"));
+      setup(join(t, "lib"), join(t, "home"), join(t, "src"));
+    }
+    const run = (tree: string, file: string, args: string[], path: string) => {
+      const r = spawnSync(file, args, { env: { PATH: path, DOKKU_LIB_ROOT: join(tree, "lib"), DOKKU_ROOT: join(tree, "home"), DOKKU_PID: "4242" }, encoding: "utf8", input: "" });
+      const named = (text: string) => text.split(tree).join("<tree>");
+      return { out: named(r.stdout), err: named(r.stderr), code: r.status };
+    };
+    const [shellTree, entryTree, probeTree] = trees as [string, string, string];
+    const probe = run(probeTree, join(TRIGGERS, "core-post-extract"), [app, join(probeTree, "src")], `${bin}:${tools}:/usr/bin:/bin`);
+    const alone = !probe.out.startsWith("NODE ");
+    if (expect === "shell") assert.ok(alone, `${what}: answered by the shell (${JSON.stringify(probe)})`);
+    if (expect === "node") assert.ok(!alone, `${what}: handed to the entry`);
+    const viaShim = run(shellTree, join(TRIGGERS, "core-post-extract"), [app, join(shellTree, "src")], `${realNode}:${tools}:/usr/bin:/bin`);
+    const viaEntryOnly = run(entryTree, process.execPath, [ENTRY, "trigger", "core-post-extract", app, join(entryTree, "src")], `${tools}:/usr/bin:/bin`);
+    assert.deepEqual(viaShim, viaEntryOnly, `${what}: output and exit status`);
+    const files = (tree: string) => snapshot(tree).split("\n").filter((line) => !line.startsWith("lib/plugn.log")).join("\n");
+    assert.equal(files(shellTree), files(entryTree), `${what}: the files left`);
+    // The shell asks what the entry asks (when it hands over, the entry asks again).
+    if (expect === "shell") assert.equal(readFileSync(join(shellTree, "lib", "plugn.log"), "utf8"), readFileSync(join(entryTree, "lib", "plugn.log"), "utf8"), `${what}: plugn asks`);
+  }
+});

@@ -248,7 +248,7 @@ const FAST_0_24 = ["procfile-get-command", "docker-args-process-deploy", "post-e
  * one 0.35 drops or 0.38 adds). Also installed fast on 0.24 (one is a
  * forward executable there), where the shell's 0.24 answers apply.
  */
-const FAST_0_31 = ["core-post-deploy", "procfile-exists", "procfile-get-command", "ps-can-scale", "ps-current-scale"] as const;
+const FAST_0_31 = ["core-post-deploy", "core-post-extract", "procfile-exists", "procfile-get-command", "ps-can-scale", "ps-current-scale"] as const;
 
 const REPORT_FLAGS_0_24 = ["--deployed", "--processes", "--ps-can-scale", "--ps-restart-policy", "--restore", "--running"] as const;
 

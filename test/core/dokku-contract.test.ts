@@ -42,7 +42,7 @@ test("0.24.10: triggers and fast paths are those install.sh always installed", (
     const isFast = readFileSync(`triggers/${name}`, "utf8") === SHIM_FAST;
     assert.equal(c.fastPathTriggers.includes(name), isFast, name);
   }
-  // 0.24's five, and 0.30+'s four and 0.36+'s ps-get-property (the shell hands these to the entry on 0.24).
+  // 0.24's five, and 0.30+'s five and 0.36+'s ps-get-property (the shell hands these to the entry on 0.24).
   assert.deepEqual([...c.fastPathTriggers].sort(), [
     "core-post-deploy", "core-post-extract", "docker-args-process-deploy", "post-extract", "post-release-builder", "procfile-exists", "procfile-get-command", "ps-can-scale", "ps-current-scale", "ps-get-property",
   ]);
@@ -70,7 +70,7 @@ test("0.31.5: core ps 0.31.5's trigger files, report flags and ps:set keys", () 
   // The per-container hooks of a push, answered by the shell (scripts/fast-paths.sh, test/fast-paths-0.31.test.ts),
   // and 0.36+'s ps-get-property, 0.38.9+'s docker-args-process-deploy (test/fast-paths-0.38.test.ts), which the shell
   // answers with nothing where the host's ps has no such trigger (forward executables).
-  assert.deepEqual(c.fastPathTriggers, ["core-post-deploy", "docker-args-process-deploy", "post-release-builder", "procfile-exists", "procfile-get-command", "ps-can-scale", "ps-current-scale", "ps-get-property"]);
+  assert.deepEqual(c.fastPathTriggers, ["core-post-deploy", "core-post-extract", "docker-args-process-deploy", "post-release-builder", "procfile-exists", "procfile-get-command", "ps-can-scale", "ps-current-scale", "ps-get-property"]);
   for (const v of ["v0.30.0", "v0.35.20", "v0.36.0", "v0.38.8", "v0.38.27"]) assert.deepEqual(contractFor(v).fastPathTriggers, c.fastPathTriggers, v);
   // Each fast trigger's executable in triggers/ is the fast shim.
   for (const name of c.fastPathTriggers) assert.equal(readFileSync(`triggers/${name}`, "utf8"), SHIM_FAST, name);
