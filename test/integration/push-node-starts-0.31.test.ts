@@ -6,9 +6,11 @@
  * contract.fastPathTriggers), and so is the `commands` file Dokku asks about
  * `git-hook`, and core-post-deploy once the app's ENV says
  * DOKKU_APP_RESTORE=1 (its file steps are the shell's; the first deploy's
- * flag is set by the entry). Node starts for core-post-extract (the
- * Procfile copy), app-json's ps-can-scale and pre-deploy (the image's
- * DOKKU_SCALE). A `node` first on PATH logs each start, so the count is
+ * flag is set by the entry), core-post-extract (the Procfile copy of a
+ * pushed source) and app-json's ps-can-scale once the property holds its
+ * value (the first deploy's is written by the entry, and while the image's
+ * DOKKU_SCALE rules the entry keeps the request). Node starts for pre-deploy
+ * (the image's DOKKU_SCALE). A `node` first on PATH logs each start, so the count is
  * observed, not assumed; the containers show that the shell's answers were
  * the right ones.
  */
@@ -34,9 +36,7 @@ after(async () => {
 /** The ps triggers (and `commands` calls) that started Node while `fn` ran, sorted. */
 const nodeTriggersDuring = async (fn: () => Promise<void>): Promise<string[]> => (await starts.during(fn)).sort();
 
-const WRITERS = ["core-post-extract", "pre-deploy", "ps-can-scale"];
-
-test("0.31.5: a push starts Node only for core-post-extract, ps-can-scale and pre-deploy; the scheduler's hooks and core-post-deploy are the shell's", async () => {
+test("0.31.5: a push starts Node only for pre-deploy once the app's flags are set; the scheduler's hooks, core-post-extract, ps-can-scale and core-post-deploy are the shell's", async () => {
   const app = await host.createApp("starts31");
   const scaled = await host.dokku("ps:scale", "--skip-deploy", app, "worker=2");
   assert.equal(scaled.code, 0, scaled.stderr);
@@ -45,21 +45,31 @@ test("0.31.5: a push starts Node only for core-post-extract, ps-can-scale and pr
     const r = await host.push(app, src);
     assert.equal(r.code, 0, r.stderr);
   });
-  // The first deploy sets DOKKU_APP_RESTORE=1: the entry does that.
-  assert.deepEqual(first, ["core-post-deploy", ...WRITERS]);
+  // The first deploy sets DOKKU_APP_RESTORE=1 and can-scale: the entry does that.
+  assert.deepEqual(first, ["core-post-deploy", "pre-deploy", "ps-can-scale"]);
   assert.equal((await host.dokku("ps:report", app, "--restore")).stdout.trim(), "true");
   const containers = await deployedContainers(app);
   assert.deepEqual(countByType(containers), { web: 1, worker: 2 });
   // procfile-get-command's answer, from the shell: $PORT as the port asked.
   for (const c of containers) assert.match(c.cmd.join(" "), c.processType === "web" ? /sleep 86400/ : /sleep [0-9]+$/, c.name);
 
-  // The image's DOKKU_SCALE rules (pre-deploy reads it): the same hooks.
+  // The next push: every flag already says it; only the image is read.
+  await commitFiles(src, { marker: "2\n" });
+  const again = await nodeTriggersDuring(async () => {
+    const r = await host.push(app, src);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  assert.deepEqual(again, ["pre-deploy"]);
+  assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 2 });
+
+  // The image's DOKKU_SCALE rules from now on (pre-deploy reads it). app-json
+  // asks ps-can-scale before that, while nothing rules yet: still the shell's.
   await commitFiles(src, { DOKKU_SCALE: "web=1\nworker=1\n" });
   const second = await nodeTriggersDuring(async () => {
     const r = await host.push(app, src);
     assert.equal(r.code, 0, r.stderr);
   });
-  assert.deepEqual(second, WRITERS);
+  assert.deepEqual(second, ["pre-deploy"]);
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 1 });
   // core-post-deploy's steps, done by the shell: the deploy's Procfile copy is the app's.
   assert.deepEqual(readdirSync(join(host.lib, "data", "ps", app)).filter((f) => f.startsWith("Procfile")), ["Procfile"]);
