@@ -136,6 +136,10 @@ after(async () => {
   const images = await run("docker", ["images", "-q", `dokku/${APP}`]);
   const imgs = [...new Set(images.stdout.split("\n").filter(Boolean))];
   if (imgs.length) await run("docker", ["rmi", "-f", ...imgs]);
+  // The app's images a later push or release untagged (dangling, with the app's label), as the harness's destroy.
+  const dangling = await run("docker", ["images", "-q", "--filter", "dangling=true", "--filter", `label=com.dokku.app-name=${APP}`]);
+  const left = [...new Set(dangling.stdout.split("\n").filter(Boolean))];
+  if (left.length) await run("docker", ["rmi", ...left]);
   process.stderr.write(`# deb.test.ts timings (${FROM} -> ${TO}):\n${timings.map((t) => `#   ${t}`).join("\n")}\n`);
 });
 
