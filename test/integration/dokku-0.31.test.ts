@@ -102,10 +102,9 @@ test("0.31.5: install.sh installs core ps 0.31.5's trigger executables and newer
   for (const gone of ["post-extract", "procfile-extract", "procfile-remove", "pre-start"]) {
     assert.ok(!existsSync(join(plugin, gone)), `${gone} is not a 0.31.5 trigger`);
   }
-  // core-post-extract has no shell fast path on 0.31.5 (it must always copy the Procfile); the
-  // scheduler's per-container hooks have (scripts/fast-paths.sh, test/fast-paths-0.31.test.ts).
-  assert.equal(readFileSync(join(plugin, "core-post-extract"), "utf8"), readFileSync(join(REPO, "scripts", "shim-trigger.sh"), "utf8"));
-  for (const name of ["core-post-deploy", "procfile-exists", "procfile-get-command", "ps-current-scale"]) {
+  // The push's hooks have a shell fast path (scripts/fast-paths.sh, test/fast-paths-0.31.test.ts):
+  // the scheduler's per-container ones, core-post-extract's Procfile copy, app-json's ps-can-scale.
+  for (const name of ["core-post-deploy", "core-post-extract", "procfile-exists", "procfile-get-command", "ps-can-scale", "ps-current-scale"]) {
     assert.equal(readFileSync(join(plugin, name), "utf8"), readFileSync(join(REPO, "scripts", "shim-fast.sh"), "utf8"), name);
   }
 });
