@@ -457,11 +457,11 @@ function contract031(text: string, v: DokkuVersion): DokkuContract {
     imageScaleTrigger: atLeast(v, 35) ? "post-release-builder" : "pre-deploy",
     mirrorsScaleProperty: false,
     stopLine: atLeast(v, 35) ? (app) => `-----> Stopping ${app}` : (app) => `Stopping ${app}`,
+    // procfile-util 0.20 (0.35+) expands the whole command; 0.36.10 gives it the app's config.
+    procfileExpansion: atLeast(v, 36, 10) ? "procfile-util-env" : atLeast(v, 35) ? "procfile-util" : "port",
     // 0.37+ (plugins/ps/triggers.go TriggerCorePostExtract) returns procfile-util's
     // exec error itself, whose text keeps the tool's final newline: an empty
     // line follows the error (0.38.27's record); 0.35/0.36 printed it trimmed.
-    // procfile-util 0.20 (0.35+) expands the whole command; 0.36.10 gives it the app's config.
-    procfileExpansion: atLeast(v, 36, 10) ? "procfile-util-env" : atLeast(v, 35) ? "procfile-util" : "port",
     badProcfileLine: atLeast(v, 37)
       ? (line) => `\x1b[1m\x1b[31m !     \x1b[0m\x1b[0minvalid line in procfile, line ${line}\n`
       : atLeast(v, 35)
