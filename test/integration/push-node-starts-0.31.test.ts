@@ -41,10 +41,13 @@ test("0.31.5: a push starts Node only for pre-deploy once the app's flags are se
   const scaled = await host.dokku("ps:scale", "--skip-deploy", app, "worker=2");
   assert.equal(scaled.code, 0, scaled.stderr);
   const src = await workTree(dockerfileApp({ Procfile: "web: sleep 86400\nworker: sleep $PORT\n" }));
-  const first = await nodeTriggersDuring(async () => {
-    const r = await host.push(app, src);
-    assert.equal(r.code, 0, r.stderr);
-  });
+  /** A push of the work tree (it must succeed), and the ps triggers that started Node during it. */
+  const pushStarts = () =>
+    nodeTriggersDuring(async () => {
+      const r = await host.push(app, src);
+      assert.equal(r.code, 0, r.stderr);
+    });
+  const first = await pushStarts();
   // The first deploy sets DOKKU_APP_RESTORE=1 and can-scale: the entry does that.
   assert.deepEqual(first, ["core-post-deploy", "pre-deploy", "ps-can-scale"]);
   assert.equal((await host.dokku("ps:report", app, "--restore")).stdout.trim(), "true");
@@ -55,20 +58,14 @@ test("0.31.5: a push starts Node only for pre-deploy once the app's flags are se
 
   // The next push: every flag already says it; only the image is read.
   await commitFiles(src, { marker: "2\n" });
-  const again = await nodeTriggersDuring(async () => {
-    const r = await host.push(app, src);
-    assert.equal(r.code, 0, r.stderr);
-  });
+  const again = await pushStarts();
   assert.deepEqual(again, ["pre-deploy"]);
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 2 });
 
   // The image's DOKKU_SCALE rules from now on (pre-deploy reads it). app-json
   // asks ps-can-scale before that, while nothing rules yet: still the shell's.
   await commitFiles(src, { DOKKU_SCALE: "web=1\nworker=1\n" });
-  const second = await nodeTriggersDuring(async () => {
-    const r = await host.push(app, src);
-    assert.equal(r.code, 0, r.stderr);
-  });
+  const second = await pushStarts();
   assert.deepEqual(second, ["pre-deploy"]);
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1, worker: 1 });
   // core-post-deploy's steps, done by the shell: the deploy's Procfile copy is the app's.
