@@ -3,5 +3,7 @@
 # empty afterwards (scripts/private-tmp.sh; package.json runs this under it).
 set -eo pipefail
 cd "$(dirname "$0")/.."
-trap 'rm -rf "${TMPDIR:-/tmp}/tsx-$(id -u)"' EXIT
+# The build images the benchmarks' hosts leave untagged (the harness removes
+# with --no-prune): scripts/sweep-build-images.sh.
+trap 'rm -rf "${TMPDIR:-/tmp}/tsx-$(id -u)"; bash scripts/sweep-build-images.sh' EXIT
 node --import tsx bench/run.ts "$@"

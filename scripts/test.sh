@@ -35,7 +35,9 @@ out=$(mktemp -d)
 templates=$(mktemp -d)
 chmod 755 "$templates"
 export DOKKU_PS_HOST_TEMPLATES="$templates"
-trap 'rm -rf "${TMPDIR:-/tmp}/tsx-$(id -u)" "$out" "$templates"' EXIT
+# The build images the tests leave untagged (--no-prune, so no test pulls a
+# parent from under another's build) go when the run ends: nothing builds then.
+trap 'rm -rf "${TMPDIR:-/tmp}/tsx-$(id -u)" "$out" "$templates"; bash scripts/sweep-build-images.sh' EXIT
 npm run --silent build
 shopt -s nullglob
 

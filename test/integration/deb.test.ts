@@ -135,11 +135,12 @@ after(async () => {
   if (list.length) await run("docker", ["rm", "-f", ...list]);
   const images = await run("docker", ["images", "-q", `dokku/${APP}`]);
   const imgs = [...new Set(images.stdout.split("\n").filter(Boolean))];
-  if (imgs.length) await run("docker", ["rmi", "-f", ...imgs]);
-  // The app's images a later push or release untagged (dangling, with the app's label), as the harness's destroy.
+  if (imgs.length) await run("docker", ["rmi", "-f", "--no-prune", ...imgs]);
+  // The app's images a later push or release untagged (dangling, with the app's label), as the harness's destroy
+  // (and --no-prune as there: scripts/sweep-build-images.sh removes the parents when the run ends).
   const dangling = await run("docker", ["images", "-q", "--filter", "dangling=true", "--filter", `label=com.dokku.app-name=${APP}`]);
   const left = [...new Set(dangling.stdout.split("\n").filter(Boolean))];
-  if (left.length) await run("docker", ["rmi", ...left]);
+  if (left.length) await run("docker", ["rmi", "--no-prune", ...left]);
   process.stderr.write(`# deb.test.ts timings (${FROM} -> ${TO}):\n${timings.map((t) => `#   ${t}`).join("\n")}\n`);
 });
 

@@ -418,11 +418,14 @@ export class Host {
       if (list.length) await run("docker", ["rm", "-f", ...list]);
       // By name: a tag a test put on a shared image (the base image) goes,
       // the image stays (`rmi -f <id>` of an image other names hold fails).
+      // --no-prune: the build's untagged parents may be another test's build
+      // cache in use right now; scripts/sweep-build-images.sh removes them
+      // when the run ends.
       const names = (await images({ reference: [`dokku/${app}`] })).flatMap((i) => i.RepoTags ?? []).filter((n) => n.startsWith(`dokku/${app}:`));
-      if (names.length) await run("docker", ["rmi", "-f", ...new Set(names)]);
+      if (names.length) await run("docker", ["rmi", "-f", "--no-prune", ...new Set(names)]);
       // The app's images a later push or release untagged (dangling, with the app's label).
       const ids = (await images({ dangling: ["true"], label: [`com.dokku.app-name=${app}`] })).map((i) => i.Id);
-      if (ids.length) await run("docker", ["rmi", ...ids]);
+      if (ids.length) await run("docker", ["rmi", "--no-prune", ...ids]);
     }
     rmSync(this.root, { recursive: true, force: true });
   }

@@ -24,7 +24,7 @@ before(async () => {
   host = await Host.create({ version: CONCERNS_DOKKU });
 });
 after(async () => {
-  if (builtImages.length) await execa("docker", ["rmi", "-f", ...builtImages], { reject: false });
+  if (builtImages.length) await execa("docker", ["rmi", "-f", "--no-prune", ...builtImages], { reject: false });
   await host?.destroy();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });

@@ -40,7 +40,7 @@ before(async () => {
   assert.deepEqual(countByType(await deployedContainers(app)), { web: 1 });
 });
 after(async () => {
-  if (images.length) await execa("docker", ["rmi", "-f", ...images], { reject: false });
+  if (images.length) await execa("docker", ["rmi", "-f", "--no-prune", ...images], { reject: false });
   await host?.destroy();
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
