@@ -453,12 +453,34 @@ ps_fast_core_post_deploy_031() {
 # already holds what the entry would write (`true`/`false` as Go's
 # ParseBool reads the argument), in a dir the entry would leave as it is;
 # everything else goes to the entry.
+# ps-can-scale while the image's DOKKU_SCALE rules: the entry keeps
+# app-json's request for when the image stops shipping one
+# (src/services/image-scale.ts keepAppJsonRequest, JSON in
+# data/ps/<app>/app-json-scale.<DOKKU_PID>, 0600). The shell writes this
+# deploy's first request, the entry's JSON byte for byte; a request to merge
+# with, a marker that is not a plain file, or no DOKKU_PID: the entry.
+ps_fast_keep_can_scale() {
+  case "${DOKKU_PID-}" in "" | *[!0-9]*) return 1 ;; esac
+  ps_d=$ps_lib/data/ps/$1
+  [ -d "$ps_d" ] && [ ! -L "$ps_d" ] && [ -O "$ps_d" ] && [ -w "$ps_d" ] || return 1
+  [ -f "$ps_d/DOKKU_SCALE" ] && [ ! -L "$ps_d/DOKKU_SCALE" ] || return 1
+  ps_to=$ps_d/app-json-scale.$DOKKU_PID
+  if [ -e "$ps_to" ] || [ -L "$ps_to" ]; then return 1; fi
+  ps_tmp=$ps_d/.app-json-scale.$DOKKU_PID.$$.tmp
+  printf '{"canScale":%s}' "$2" 2>/dev/null >"$ps_tmp" || { rm -f "$ps_tmp"; return 1; }
+  chmod 0600 "$ps_tmp" && sync -- "$ps_tmp" && mv -f -T "$ps_tmp" "$ps_to" || { rm -f "$ps_tmp"; return 1; }
+  sync -- "$ps_d" 2>/dev/null || true
+}
+
 ps_fast_ps_can_scale() {
   [ "$ps_v" = 031 ] && [ $# -eq 2 ] || return 1
   [ -d "$ps_root/$1" ] || return 1
   case "$2" in 1 | t | T | TRUE | true | True) ps_want=true ;; *) ps_want=false ;; esac
   ps_d=$ps_lib/data/ps/$1/DOKKU_SCALE
-  if [ -e "$ps_d" ] || [ -L "$ps_d" ]; then return 1; fi
+  if [ -e "$ps_d" ] || [ -L "$ps_d" ]; then
+    ps_fast_keep_can_scale "$1" "$ps_want"
+    return
+  fi
   [ ! -L "$ps_lib/config/ps/$1" ] || return 1
   ps_prop "$1" can-scale || return 1
   [ "$ps_out" = "$ps_want" ] || return 1

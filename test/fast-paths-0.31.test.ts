@@ -222,7 +222,6 @@ test("ps-can-scale on 0.31.5/0.38.27: done in the shell when the property alread
       ["false, asked true", "false", "true", "node", () => {}],
       ["absent", undefined, "true", "node", () => {}],
       ["a final newline", "true\n", "true", "node", () => {}],
-      ["DOKKU_SCALE rules (the entry keeps the request)", "true", "true", "node", () => writeFileSync(marker, "web=1\n")],
       ["the property dir is 0700", "true", "true", "node", () => chmodSync(props, 0o700)],
       ["the property is 0644", "true", "true", "node", () => chmodSync(canScale, 0o644)],
     ];
@@ -246,6 +245,56 @@ test("ps-can-scale on 0.31.5/0.38.27: done in the shell when the property alread
   rmSync(marker, { force: true });
   chmodSync(props, 0o755);
   setVersion("v0.31.5\n");
+});
+
+test("ps-can-scale while DOKKU_SCALE rules: the shell keeps this deploy's first request as the entry does (its JSON, 0600); a request to merge and anything unusual go to the entry", () => {
+  const realNode = join(root, "real-node");
+  mkdirSync(realNode, { recursive: true });
+  if (!existsSync(join(realNode, "node"))) symlinkSync(process.execPath, join(realNode, "node"));
+  const app = "keep31";
+  type Setup = (lib: string) => void;
+  const d = (l: string) => join(l, "data/ps", app);
+  const cases: Array<[string, string, Setup, "shell" | "node", Record<string, string>]> = [
+    ["asked true", "true", () => {}, "shell", { DOKKU_PID: "4242" }],
+    ["asked 0", "0", () => {}, "shell", { DOKKU_PID: "4242" }],
+    ["an earlier deploy's request stays", "1", (l) => write(join(d(l), "app-json-scale.17"), '{"canScale":false}'), "shell", { DOKKU_PID: "4242" }],
+    ["this deploy's request to merge with", "true", (l) => write(join(d(l), "app-json-scale.4242"), '{"setScale":{"skipDeploy":false,"clearExisting":true,"tuples":["web=2"]}}'), "node", { DOKKU_PID: "4242" }],
+    ["no DOKKU_PID", "true", () => {}, "node", {}],
+    ["a DOKKU_PID that is not a number", "true", () => {}, "node", { DOKKU_PID: "1/../2" }],
+    ["the marker is a link", "true", (l) => {
+      rmSync(join(d(l), "DOKKU_SCALE"));
+      write(join(d(l), "elsewhere"), "web=1\n");
+      symlinkSync("elsewhere", join(d(l), "DOKKU_SCALE"));
+    }, "node", { DOKKU_PID: "4242" }],
+  ];
+  for (const version of ["v0.31.5\n", "v0.38.27\n"]) {
+    for (const [what, arg, setup, expect, extra] of cases) {
+      const trees = ["shell", "entry", "probe"].map((k) => join(root, `keep-${k}`));
+      for (const t of trees) {
+        rmSync(t, { recursive: true, force: true });
+        write(join(t, "lib", "VERSION"), version);
+        mkdirSync(join(t, "home", app), { recursive: true });
+        write(join(t, "lib", "config/ps", app, "scale"), "web=1\n");
+        write(join(d(join(t, "lib")), "DOKKU_SCALE"), "web=1\n");
+        setup(join(t, "lib"));
+      }
+      const run = (tree: string, file: string, args: string[], path: string) => {
+        const r = spawnSync(file, args, { env: { PATH: path, DOKKU_LIB_ROOT: join(tree, "lib"), DOKKU_ROOT: join(tree, "home"), ...extra }, encoding: "utf8", input: "" });
+        return { out: r.stdout, err: r.stderr.split(tree).join("<tree>"), code: r.status };
+      };
+      const [shellTree, entryTree, probeTree] = trees as [string, string, string];
+      const label = `${version.trim()} ${what}`;
+      const probe = run(probeTree, join(TRIGGERS, "ps-can-scale"), [app, arg], `${bin}:/usr/bin:/bin`);
+      const alone = !probe.out.startsWith("NODE ");
+      assert.equal(alone, expect === "shell", `${label}: answered by the ${expect}`);
+      if (!alone) assert.equal(snapshot(probeTree), snapshot(entryTree), `${label}: nothing done before the hand-over`);
+      const viaShim = run(shellTree, join(TRIGGERS, "ps-can-scale"), [app, arg], `${realNode}:/usr/bin:/bin`);
+      const viaEntryOnly = run(entryTree, process.execPath, [ENTRY, "trigger", "ps-can-scale", app, arg], "/usr/bin:/bin");
+      assert.deepEqual(viaShim, viaEntryOnly, `${label}: output and exit status`);
+      assert.equal(snapshot(shellTree), snapshot(entryTree), `${label}: the files left`);
+      if (expect === "shell") assert.match(snapshot(shellTree), /app-json-scale\.4242 600 "\{\\"canScale\\":(true|false)\}"/, label);
+    }
+  }
 });
 
 test("the VERSION file decides: 0.30-0.38 answered by the shell, 0.24 and anything unusual by the entry", () => {
