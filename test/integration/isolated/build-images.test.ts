@@ -4,7 +4,8 @@
  * test's build may stand on one of them as cache right then ("failed to set
  * parent …: unknown parent image ID"). The harness removes with --no-prune
  * and scripts/sweep-build-images.sh removes the leftovers when the run ends.
- * Here, alone (isolated/: the sweep must not run while other tests build).
+ * Here, alone (isolated/: the sweep must not run while other tests build),
+ * once, on 0.38.27: its release build adds a labelled image to the chain.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,6 +13,8 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { BASE_IMAGE, Host, REPO, dockerfileApp, requireEngine, workTree } from "../harness.ts";
+
+export const CONCERNS_DOKKU = "0.38.27";
 
 let kept: Host | undefined;
 let removed: Host | undefined;
@@ -54,8 +57,8 @@ async function ancestors(ref: string): Promise<string[]> {
 }
 
 test("removing an app's image keeps the build parents under it; the end-of-run sweep removes them, never a tagged image or its parents", async () => {
-  kept = await Host.create();
-  removed = await Host.create();
+  kept = await Host.create({ version: CONCERNS_DOKKU });
+  removed = await Host.create({ version: CONCERNS_DOKKU });
   const keptApp = await kept.createApp("bimg");
   const removedApp = await removed.createApp("bimg");
   // The same Dockerfile: both builds share the WORKDIR step's image, as the
