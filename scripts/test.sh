@@ -115,6 +115,13 @@ else
     bash scripts/debian-root.sh >"$out/debian-root.log" 2>&1 &
     debian_root_pid=$!
   fi
+  # Likewise Node 18 for test/integration/node18.test.ts (a download: the
+  # test's own call waits on its lock).
+  node18_pid=""
+  if [[ ! -x .cache/node18/bin/node ]]; then
+    bash scripts/node18.sh >"$out/node18.log" 2>&1 &
+    node18_pid=$!
+  fi
   for v in "${versions[@]}"; do
     if [[ "$v" == "${versions[0]}" ]]; then
       # The first version's pass runs every file (those concerning one
@@ -137,6 +144,7 @@ else
     run_pass "isolated/" "$v" 1 "${iso[@]}"
   done
   [[ -z "$debian_root_pid" ]] || wait "$debian_root_pid" || true
+  [[ -z "$node18_pid" ]] || wait "$node18_pid" || true
 fi
 
 echo "=== dokku-ps tests: summary ==="

@@ -1,7 +1,9 @@
 /**
  * The plugin must run on Node 18 (Debian 12's nodejs is 18.19): the whole
  * git-push slice with every plugin executable started by Node 18.19.0.
- * scripts/setup.sh fetches that binary into .cache/node18. Version-agnostic:
+ * scripts/node18.sh fetches that binary into .cache/node18 (scripts/test.sh
+ * starts it in the background; here it waits for it, or fetches it when the
+ * file runs alone). Version-agnostic:
  * scripts/test.sh runs it on every Dokku host/ speaks (0.24.10, 0.31.5, 0.38.27).
  */
 import { after, before, test } from "node:test";
@@ -15,7 +17,9 @@ const NODE18 = join(REPO, ".cache", "node18", "bin");
 let host: Host;
 
 before(async () => {
-  assert.ok(existsSync(join(NODE18, "node")), `Node 18 missing at ${NODE18}: run scripts/setup.sh`);
+  const fetched = await execa("bash", [join(REPO, "scripts", "node18.sh")], { reject: false });
+  assert.equal(fetched.exitCode, 0, `scripts/node18.sh: ${fetched.stdout}${fetched.stderr}`);
+  assert.ok(existsSync(join(NODE18, "node")), `Node 18 missing at ${NODE18}`);
   host = await Host.create({ binDir: NODE18 });
 });
 after(async () => {
