@@ -306,8 +306,16 @@ ps_fast_core_post_extract_031() {
   else
     : >"$ps_tmp" 2>/dev/null || return 1
   fi
-  chmod 0644 "$ps_tmp" && sync -- "$ps_tmp" && mv -f -T "$ps_tmp" "$ps_to" || { rm -f "$ps_tmp"; return 1; }
-  sync -- "$ps_d" 2>/dev/null || true
+  ps_put 0644 "$ps_tmp" "$ps_to" "$ps_d"
+}
+
+# ps_put <mode> <tmp> <file> <dir>: the written <tmp> in <dir> becomes <file>
+# as the entry's writeFileAtomic makes it (src/adapters/files.ts): <mode>,
+# fsynced, renamed over <file>, the dir fsynced; on failure <tmp> goes and
+# the status is 1.
+ps_put() {
+  chmod "$1" "$2" && sync -- "$2" && mv -f -T "$2" "$3" || { rm -f "$2"; return 1; }
+  sync -- "$4" 2>/dev/null || true
 }
 
 # procfile-get-command <app> <type> [port] on 0.30+: the type's command from
@@ -447,12 +455,6 @@ ps_fast_core_post_deploy_031() {
   ps_restore_is_1 "$1"
 }
 
-# ps-can-scale <app> <bool> on 0.30+ (app-json fires it on every deploy,
-# src/triggers/scale-property.ts psCanScale): nothing to do when the
-# image's DOKKU_SCALE does not rule (no marker) and the `can-scale` property
-# already holds what the entry would write (`true`/`false` as Go's
-# ParseBool reads the argument), in a dir the entry would leave as it is;
-# everything else goes to the entry.
 # ps-can-scale while the image's DOKKU_SCALE rules: the entry keeps
 # app-json's request for when the image stops shipping one
 # (src/services/image-scale.ts keepAppJsonRequest, JSON in
@@ -468,10 +470,15 @@ ps_fast_keep_can_scale() {
   if [ -e "$ps_to" ] || [ -L "$ps_to" ]; then return 1; fi
   ps_tmp=$ps_d/.app-json-scale.$DOKKU_PID.$$.tmp
   printf '{"canScale":%s}' "$2" 2>/dev/null >"$ps_tmp" || { rm -f "$ps_tmp"; return 1; }
-  chmod 0600 "$ps_tmp" && sync -- "$ps_tmp" && mv -f -T "$ps_tmp" "$ps_to" || { rm -f "$ps_tmp"; return 1; }
-  sync -- "$ps_d" 2>/dev/null || true
+  ps_put 0600 "$ps_tmp" "$ps_to" "$ps_d"
 }
 
+# ps-can-scale <app> <bool> on 0.30+ (app-json fires it on every deploy,
+# src/triggers/scale-property.ts psCanScale): while the image's DOKKU_SCALE
+# rules (its marker), the request kept (ps_fast_keep_can_scale); otherwise
+# nothing to do when the `can-scale` property already holds what the entry
+# would write (`true`/`false` as Go's ParseBool reads the argument), in a
+# dir the entry would leave as it is; everything else goes to the entry.
 ps_fast_ps_can_scale() {
   [ "$ps_v" = 031 ] && [ $# -eq 2 ] || return 1
   [ -d "$ps_root/$1" ] || return 1

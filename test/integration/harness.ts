@@ -619,6 +619,15 @@ export async function deployedContainers(app: string, all = false): Promise<Cont
   }));
 }
 
+/**
+ * What 0.38's dispatcher prints first for a `--all` command: the builds
+ * plugin's builds-record-start gets `--all` as the app and fails Go's flag
+ * parsing (real-dokku-0.38.27/README.md "Other command output that changed":
+ * `ps:restart --all --parallel -1`). Nothing before 0.38.
+ */
+export const buildsFlagLines = (h: Host): string =>
+  h.is038 ? `flag provided but not defined: -all\nUsage of ${h.lib}/plugins/enabled/builds/builds-record-start:\n` : "";
+
 export function countByType(containers: ContainerFacts[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const c of containers) counts[c.processType] = (counts[c.processType] ?? 0) + 1;

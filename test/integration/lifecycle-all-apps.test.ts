@@ -11,7 +11,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execa } from "execa";
-import { Host, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
+import { Host, buildsFlagLines, deployedContainers, dockerfileApp, workTree } from "./harness.ts";
 
 // Version-agnostic behaviour, run on today's Dokku only (see above).
 export const CONCERNS_DOKKU = "0.38.27";
@@ -24,9 +24,6 @@ async function deploy(host: Host, app: string, files: Record<string, string>): P
 }
 
 const ids = (containers: { id: string }[]) => containers.map((c) => c.id).sort();
-
-/** What 0.38's dispatcher prints first for a `--all` command (lifecycle.test.ts says why). */
-const buildsFlagLines = (h: Host) => (h.is038 ? `flag provided but not defined: -all\nUsage of ${h.lib}/plugins/enabled/builds/builds-record-start:\n` : "");
 
 describe("--all --parallel -1 over 10 apps, one broken", () => {
   let h: Host;

@@ -8,7 +8,7 @@ import { readFileSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { execa } from "execa";
-import { Host, REPO, PROCFILE_WEB_WORKER, countByType, deployedContainers, dockerfileApp, workTree, cleanEnv } from "./harness.ts";
+import { Host, REPO, PROCFILE_WEB_WORKER, buildsFlagLines, countByType, deployedContainers, dockerfileApp, workTree, cleanEnv } from "./harness.ts";
 
 const docker = async (...args: string[]) => {
   const r = await execa("docker", args, { reject: false });
@@ -36,13 +36,6 @@ async function assertRestoreFalse(host: Host, app: string): Promise<void> {
 
 const ids = (containers: { id: string }[]) => containers.map((c) => c.id).sort();
 
-/**
- * What 0.38's dispatcher prints first for a `--all` command: the builds
- * plugin's builds-record-start gets `--all` as the app and fails Go's flag
- * parsing (real-dokku-0.38.27/README.md "Other command output that changed":
- * `ps:restart --all --parallel -1`). Nothing before 0.38.
- */
-const buildsFlagLines = (h: Host) => (h.is038 ? `flag provided but not defined: -all\nUsage of ${h.lib}/plugins/enabled/builds/builds-record-start:\n` : "");
 
 let host: Host;
 before(async () => {
